@@ -1,0 +1,1 @@
+"""Verdicts: what a scan concludes about a dataset (exposure, absence, severity) and why."""
