@@ -1,0 +1,222 @@
+"""The scan pipeline: sources -> batches -> detectors -> partial results -> report.
+
+Reading happens in the calling process (sources stream, tar members must be read in order);
+scanning batches happens in worker processes when the input is large enough, with at most
+``2 x workers`` batches in flight so memory is bounded by batch size, never by file size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .columns import iter_cells
+from .detectors import default_detectors
+from .detectors.base import Detector, find
+from .errors import ExposureScanError
+from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult
+from .masking import keyed_hash, new_key
+from .options import ScanOptions
+from .sources import ReadOptions, iter_sources
+from .sources.base import Batch, SourceAccount
+
+
+class BatchScanner:
+    """Scans batches with a fixed detector list; one per process, reused across batches."""
+
+    def __init__(self, detectors: Sequence[Detector], key: bytes, reveal: bool) -> None:
+        self.detectors = list(detectors)
+        self.key = key
+        self.reveal = reveal
+        self._caches: dict[str, dict[str, bool]] = {d.ident: {} for d in self.detectors}
+
+    def scan(self, batch: Batch) -> PartialResult:
+        result = PartialResult(detectors={d.ident: d.entity for d in self.detectors})
+        rows = batch.row_index().to_numpy()
+        src = batch.source
+        for cells in iter_cells(batch.data):
+            if cells.skipped_reason is not None:
+                result.skipped[(src, cells.name, cells.skipped_reason)] += cells.skipped_count
+                continue
+            values = cells.values
+            result.cells[(src, cells.name)] += len(values) - values.null_count
+            if len(values) == values.null_count:
+                continue
+            for det in self.detectors:
+                if cells.numeric and not det.numeric:
+                    continue
+                cache = self._caches.setdefault(det.ident, {})
+                if len(cache) > 1_000_000:
+                    cache.clear()  # bounded memory on columns of unique values
+                hits = find(det, values, cache)
+                if hits.near_misses:
+                    result.near_misses[(src, cells.name, det.entity)] += hits.near_misses
+                if hits.cell.size:
+                    owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
+                    result.findings.append(
+                        self._table(
+                            src, cells.name, det, rows[owner], hits.start, hits.end, hits.values
+                        )
+                    )
+        return result
+
+    def _table(
+        self,
+        src: str,
+        column: str,
+        det: Detector,
+        rows: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray,
+        values: list[str],
+    ) -> pa.Table:
+        n = len(values)
+        memo: dict[str, tuple[str, str]] = {}
+        masked = []
+        hashes = []
+        for v in values:
+            mh = memo.get(v)
+            if mh is None:
+                mh = memo[v] = (det.mask(v), keyed_hash(det.normalise(v), self.key))
+            masked.append(mh[0])
+            hashes.append(mh[1])
+        cols: dict[str, Any] = {
+            "source": pa.array([src] * n, pa.string()),
+            "row": pa.array(rows, pa.int64()),
+            "column": pa.array([column] * n, pa.string()),
+            "entity": pa.array([det.entity] * n, pa.string()),
+            "start": pa.array(start, pa.int32()),
+            "end": pa.array(end, pa.int32()),
+            "score": pa.array(np.full(n, det.score, dtype=np.float32)),
+            "masked": pa.array(masked, pa.string()),
+            "value_hash": pa.array(hashes, pa.string()),
+            "detector": pa.array([det.ident] * n, pa.string()),
+        }
+        schema = FINDINGS_SCHEMA
+        if self.reveal:
+            cols["value"] = pa.array(values, pa.string())
+            schema = schema.append(VALUE_FIELD)
+        return pa.table(cols, schema=schema)
+
+
+# --- worker-process side -----------------------------------------------------------------
+_WORKER: BatchScanner | None = None
+
+
+def _init_worker(detectors: Sequence[Detector], key: bytes, reveal: bool) -> None:
+    global _WORKER
+    _WORKER = BatchScanner(detectors, key, reveal)
+
+
+def _scan_in_worker(batch: Batch) -> PartialResult:
+    assert _WORKER is not None
+    return _WORKER.scan(batch)
+
+
+# --- driver ------------------------------------------------------------------------------
+def _input_bytes(paths: Iterable[str | os.PathLike[str]]) -> int:
+    total = 0
+    for p in paths:
+        path = os.fspath(p)
+        if os.path.isdir(path):
+            for root, _dirs, names in os.walk(path):
+                total += sum(_size(os.path.join(root, n)) for n in names)
+        else:
+            total += _size(path)
+    return total
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a report, without echoing data (parser messages may quote the record)."""
+    if isinstance(exc, ExposureScanError):
+        return str(exc)
+    return type(exc).__name__
+
+
+def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> ScanOutcome:
+    detectors = list(options.detectors) if options.detectors is not None else default_detectors()
+    key = options.key or new_key()
+    read_opts = ReadOptions(options.batch_rows, options.block_size, options.limits)
+    workers = options.effective_workers(_input_bytes(paths))
+    accounts: list[SourceAccount] = []
+    total = PartialResult(detectors={d.ident: d.entity for d in detectors})
+    started = time.time()
+    pool: ProcessPoolExecutor | None = None
+    local: BatchScanner | None = None
+    if workers > 1:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_init_worker,
+            initargs=(detectors, key, options.reveal),
+        )
+    else:
+        local = BatchScanner(detectors, key, options.reveal)
+    inflight: set[Future[PartialResult]] = set()
+
+    def drain(limit: int) -> None:
+        nonlocal inflight
+        while len(inflight) > limit:
+            done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                total.absorb(fut.result())
+
+    try:
+        for source in iter_sources(paths, read_opts):
+            accounts.append(source.account)
+            try:
+                for batch in source.batches():
+                    if pool is not None:
+                        inflight.add(pool.submit(_scan_in_worker, batch))
+                        drain(2 * workers)
+                    else:
+                        assert local is not None
+                        total.absorb(local.scan(batch))
+            except Exception as exc:  # a damaged source must not stop the scan
+                source.account.error = (
+                    f"reading stopped after record {source.account.records_total}: "
+                    f"{describe_error(exc)}"
+                )
+            finally:
+                source.finish()
+        drain(0)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return ScanOutcome(accounts, total, detectors, started, time.time(), workers, key)
+
+
+class ScanOutcome:
+    """The raw result of :func:`run_scan`, before verdicts are drawn."""
+
+    def __init__(
+        self,
+        accounts: list[SourceAccount],
+        partial: PartialResult,
+        detectors: list[Detector],
+        started: float,
+        finished: float,
+        workers: int,
+        key: bytes,
+    ) -> None:
+        self.accounts = accounts
+        self.partial = partial
+        self.detectors = detectors
+        self.started = started
+        self.finished = finished
+        self.workers = workers
+        self.key = key

@@ -1,0 +1,68 @@
+"""Scan options: one frozen, validated object instead of a dozen keyword parameters."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .detectors.base import Detector
+from .errors import ConfigurationError
+from .sources.containers import Limits
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything that changes what a scan reads, finds or reports.
+
+    ``key`` is the HMAC key of value hashes: pass the same key to two scans to correlate
+    their findings; by default a random key makes hashes meaningful within one report only.
+    ``reveal`` keeps raw matched values in memory (``findings_table(reveal=True)``); it is
+    off by default because a forensic tool must not become a second copy of the leak.
+    """
+
+    detectors: tuple[Detector, ...] | None = None
+    workers: int | None = None
+    batch_rows: int = 65536
+    block_size: int = 4 << 20
+    key: bytes | None = None
+    reveal: bool = False
+    limits: Limits = field(default_factory=Limits)
+    #: Inputs smaller than this are scanned in-process even when ``workers`` > 1 would be
+    #: allowed: starting processes costs more than it saves.
+    parallel_threshold: int = 32 << 20
+
+    def __post_init__(self) -> None:
+        if self.workers is not None and self.workers < 1:
+            raise ConfigurationError("workers must be >= 1")
+        if self.batch_rows < 1:
+            raise ConfigurationError("batch_rows must be >= 1")
+        if self.key is not None and not isinstance(self.key, bytes):
+            raise ConfigurationError("key must be bytes")
+
+    @classmethod
+    def from_kwargs(cls, options: Mapping[str, Any]) -> ScanOptions:
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(options) - names)
+        if unknown:
+            raise ConfigurationError(
+                f"unknown scan option(s): {', '.join(unknown)}; known: {', '.join(sorted(names))}"
+            )
+        values = dict(options)
+        if values.get("detectors") is not None:
+            dets = values["detectors"]
+            if isinstance(dets, Detector) or not isinstance(dets, Sequence):
+                dets = [dets]
+            values["detectors"] = tuple(d() if isinstance(d, type) else d for d in dets)
+        if isinstance(values.get("key"), str):
+            values["key"] = values["key"].encode()
+        return cls(**values)
+
+    def effective_workers(self, input_bytes: int) -> int:
+        if self.workers is not None:
+            return self.workers
+        if input_bytes < self.parallel_threshold:
+            return 1
+        return max(1, min(os.cpu_count() or 1, 8))

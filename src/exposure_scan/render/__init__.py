@@ -1,0 +1,1 @@
+"""Renderers: a Report as text for the terminal (Markdown, HTML and SARIF grow here)."""

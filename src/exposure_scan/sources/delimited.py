@@ -1,0 +1,279 @@
+"""Delimited text (CSV, TSV, semicolon, pipe) read with pyarrow's streaming CSV reader.
+
+The dialect and the presence of a header row are sniffed from the head; rows with the wrong
+field count and cells with undecodable bytes are counted as unreadable records with their
+record numbers, and every other record keeps its exact 0-based index.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .base import Batch, SourceAccount
+
+DELIMITERS = (",", "\t", ";", "|")
+
+#: A first-row cell that looks like data, not like a column name.
+_DATA_LIKE = re.compile(
+    r"@|^\s*[+(]?\d[\d\s().,/:+-]*$|^\d{4}-\d{2}-\d{2}|https?://|^\s*(true|false|null)\s*$",
+    re.IGNORECASE,
+)
+_NAME_LIKE = re.compile(r"^[^\W\d][\w .\-/#()%?'’]{0,63}$", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str
+    quotechar: str = '"'
+
+
+def _rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
+    lines = text.splitlines(keepends=True)
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last line of a head sample may be cut
+    reader = csv.reader(io.StringIO("".join(lines)), delimiter=delimiter, quotechar='"')
+    out: list[list[str]] = []
+    try:
+        for row in reader:
+            if row:
+                out.append(row)
+            if len(out) >= limit:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+def sniff_dialect(text: str, *, strict: bool = False) -> Dialect | None:
+    """The delimiter whose field count is most consistent across the head's records.
+
+    ``strict`` asks for real evidence (at least two fields in most rows): it is how free text
+    is told apart from a one-column CSV.
+    """
+    best: tuple[float, str] | None = None
+    for delim in DELIMITERS:
+        rows = _rows(text, delim)
+        if not rows:
+            continue
+        counts = [len(r) for r in rows]
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        consistency = counts.count(mode) / len(counts)
+        if strict and (consistency < 0.8 or (len(rows) < 2 and mode < 3)):
+            continue
+        score = consistency * 10 + min(mode, 50) / 50
+        if best is None or score > best[0]:
+            best = (score, delim)
+    if best is None:
+        return None if strict else Dialect(",")
+    return Dialect(best[1])
+
+
+def has_header(rows: list[list[str]]) -> bool:
+    """Decide whether the first row names the columns.
+
+    A header row has no data-like cells (emails, numbers, dates), its cells look like names,
+    are distinct, and in at least one column the first row differs in kind from the rest
+    (e.g. a word above numbers, a short label above long values).
+    """
+    if not rows:
+        return False
+    first = rows[0]
+    if any(c.strip() == "" for c in first) and not all(c.strip() == "" for c in first):
+        # Empty header cells happen (exports with an unnamed index column) but data rows
+        # with an empty first field are far more common.
+        if sum(c.strip() == "" for c in first) > 1:
+            return False
+    cells = [c.strip() for c in first if c.strip()]
+    if not cells or any(_DATA_LIKE.search(c) for c in cells):
+        return False
+    if not all(_NAME_LIKE.match(c) for c in cells):
+        return False
+    if len({c.casefold() for c in cells}) != len(cells):
+        return False
+    body = rows[1:]
+    if not body:
+        return True
+    from ..detectors.headers import header_hint
+
+    if any(header_hint(c) is not None for c in cells):
+        return True
+    # Compare kinds column by column, as csv.Sniffer does, but tolerate ragged rows.
+    differs = 0
+    for i, head in enumerate(first):
+        values = [r[i] for r in body if i < len(r) and r[i].strip()]
+        if not values:
+            continue
+        if any(v.strip().casefold() == head.strip().casefold() for v in values):
+            return False
+        data_like = sum(bool(_DATA_LIKE.search(v)) for v in values) / len(values)
+        mean_len = sum(len(v) for v in values) / len(values)
+        if data_like > 0.5 or abs(len(head) - mean_len) > max(3.0, 0.5 * mean_len):
+            differs += 1
+    return differs > 0
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names as given, made unique the way analysts expect (``email``, ``email.1``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, raw in enumerate(names):
+        name = raw.strip() or str(i)
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
+
+
+class DelimitedSource:
+    """A CSV-like stream read in bounded memory, batch by batch."""
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        account: SourceAccount,
+        *,
+        head_text: str,
+        encoding: str,
+        block_size: int = 4 << 20,
+        dialect: Dialect | None = None,
+    ) -> None:
+        self.account = account
+        self._stream = stream
+        self._encoding = encoding
+        self._block_size = block_size
+        self.dialect = dialect or sniff_dialect(head_text) or Dialect(",")
+        rows = _rows(head_text, self.dialect.delimiter)
+        self.header = has_header(rows)
+        width = max((len(r) for r in rows[:50]), default=1)
+        if self.header:
+            self.columns = unique_names(rows[0])
+        else:
+            self.columns = [str(i) for i in range(width)]
+        account.format = {"\t": "tsv", ";": "csv;", "|": "psv"}.get(self.dialect.delimiter, "csv")
+        account.encoding = encoding
+        account.notes.append(
+            f"delimiter {self.dialect.delimiter!r}, "
+            + ("header row" if self.header else "no header row: columns named by position")
+        )
+
+    def batches(self) -> Iterator[Batch]:
+        invalid: list[tuple[int | None, str]] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            invalid.append(
+                (row.number, f"expected {row.expected_columns} fields, got {row.actual_columns}")
+            )
+            return "skip"
+
+        offset = 2 if self.header else 1  # pyarrow numbers physical records from 1
+        read_opts = pacsv.ReadOptions(
+            use_threads=False,
+            block_size=self._block_size,
+            column_names=self.columns,
+            skip_rows=1 if self.header else 0,
+            encoding=self._encoding if self._encoding not in ("utf-8", "utf-8-sig") else "utf8",
+        )
+        parse_opts = pacsv.ParseOptions(
+            delimiter=self.dialect.delimiter,
+            quote_char=self.dialect.quotechar,
+            newlines_in_values=True,
+            invalid_row_handler=on_invalid,
+        )
+        convert_opts = pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in self.columns},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=False,
+        )
+        try:
+            reader = pacsv.open_csv(
+                self._stream,
+                read_options=read_opts,
+                parse_options=parse_opts,
+                convert_options=convert_opts,
+            )
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                return
+            raise
+        cursor = 0  # next 0-based record index
+        pending: list[tuple[int, str]] = []  # invalid records not yet placed, sorted
+        while True:
+            try:
+                rb = reader.read_next_batch()
+            except StopIteration:
+                break
+            # The reader parses ahead, so `invalid` may already name records of later batches:
+            # place only those that fall inside this batch's span of record numbers.
+            pending.extend((n - offset if n is not None else cursor, r) for n, r in invalid)
+            invalid.clear()
+            pending.sort()
+            last = cursor + rb.num_rows - 1
+            mine = []
+            while pending and pending[0][0] <= last:
+                mine.append(pending.pop(0))
+                last += 1
+            yield from self._emit(rb, cursor, mine)
+            cursor += rb.num_rows + len(mine)
+        pending.extend((n - offset if n is not None else cursor, r) for n, r in invalid)
+        for idx, reason in sorted(pending):
+            self.account.unreadable(idx, reason)
+
+    def _emit(
+        self, rb: pa.RecordBatch, cursor: int, known: list[tuple[int, str]]
+    ) -> Iterator[Batch]:
+        n = rb.num_rows
+        for idx, reason in known:
+            self.account.unreadable(idx, reason)
+        if known:
+            bad = np.array([i for i, _ in known], dtype=np.int64)
+            total = n + len(known)
+            all_idx = np.arange(cursor, cursor + total, dtype=np.int64)
+            rows_np = np.setdiff1d(all_idx, bad, assume_unique=True)[:n]
+            rows: pa.Int64Array | None = pa.array(rows_np, pa.int64())
+        else:
+            rows = None
+        rb, rows = self._drop_undecodable(rb, cursor, rows)
+        self.account.records_read += rb.num_rows
+        if rb.num_rows:
+            yield Batch(self.account.source, rb, cursor, rows)
+
+    def _drop_undecodable(
+        self, rb: pa.RecordBatch, cursor: int, rows: pa.Int64Array | None
+    ) -> tuple[pa.RecordBatch, pa.Int64Array | None]:
+        """Remove records holding bytes that are not valid UTF-8 and count them."""
+        try:
+            rb.validate(full=True)
+            return rb, rows
+        except pa.ArrowInvalid:
+            pass
+        good = np.ones(rb.num_rows, dtype=bool)
+        for col in rb.columns:
+            for i, v in enumerate(col.cast(pa.binary()).to_pylist()):
+                if v is not None and good[i]:
+                    try:
+                        v.decode("utf-8")
+                    except UnicodeDecodeError:
+                        good[i] = False
+        row_idx = (
+            rows.to_numpy()
+            if rows is not None
+            else np.arange(cursor, cursor + rb.num_rows, dtype=np.int64)
+        )
+        for r in row_idx[~good]:
+            self.account.unreadable(int(r), "bytes not valid in the file's encoding (utf-8)")
+        mask = pa.array(good)
+        return rb.filter(mask), pa.array(row_idx[good], pa.int64())
