@@ -83,13 +83,10 @@ class PartialResult:
     def findings_table(self, *, with_values: bool = False) -> pa.Table:
         """All findings as one table in canonical order."""
         schema = FINDINGS_SCHEMA.append(VALUE_FIELD) if with_values else FINDINGS_SCHEMA
-        tables = [
-            t.select(schema.names) if with_values else t.select(schema.names)
-            for t in self.findings
-            if t.num_rows
-        ]
-        if with_values and any("value" not in t.column_names for t in self.findings if t.num_rows):
+        live = [t for t in self.findings if t.num_rows]
+        if with_values and any("value" not in t.column_names for t in live):
             raise ValueError("raw values were not kept: scan with reveal=True")
+        tables = [t.select(schema.names) for t in live]
         if not tables:
             return schema.empty_table()
         table = pa.concat_tables([t.cast(schema) for t in tables])

@@ -8,6 +8,7 @@ requested: tar members are streamed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tarfile
@@ -80,10 +81,8 @@ class AccountOnly:
 
     def finish(self) -> None:
         if self._hasher is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._hasher.drain()
-            except Exception:
-                pass
             self.account.sha256 = self._hasher.hexdigest()
             self.account.size = self._hasher.bytes_read
 

@@ -145,7 +145,7 @@ def read_head(stream: Any, size: int) -> bytes:
 
 def spool(stream: Any) -> tempfile._TemporaryFileWrapper[bytes]:
     """Copy a non-seekable stream into a temporary file (for formats needing random access)."""
-    tmp = tempfile.NamedTemporaryFile(prefix="exposure_scan-", suffix=".spool")
+    tmp = tempfile.NamedTemporaryFile(prefix="exposure_scan-", suffix=".spool")  # noqa: SIM115
     shutil.copyfileobj(stream, tmp, 1 << 20)
     tmp.flush()
     tmp.seek(0)

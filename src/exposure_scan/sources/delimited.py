@@ -89,11 +89,9 @@ def has_header(rows: list[list[str]]) -> bool:
     if not rows:
         return False
     first = rows[0]
-    if any(c.strip() == "" for c in first) and not all(c.strip() == "" for c in first):
-        # Empty header cells happen (exports with an unnamed index column) but data rows
-        # with an empty first field are far more common.
-        if sum(c.strip() == "" for c in first) > 1:
-            return False
+    # One empty header cell happens (an unnamed index column); more is a data row.
+    if sum(c.strip() == "" for c in first) > 1:
+        return False
     cells = [c.strip() for c in first if c.strip()]
     if not cells or any(_DATA_LIKE.search(c) for c in cells):
         return False
