@@ -20,6 +20,7 @@ import pyarrow as pa
 from .columns import iter_cells
 from .detectors import default_detectors
 from .detectors.base import Detector, find
+from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError
 from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult
 from .masking import keyed_hash, new_key
@@ -31,14 +32,17 @@ from .sources.base import Batch, SourceAccount
 class BatchScanner:
     """Scans batches with a fixed detector list; one per process, reused across batches."""
 
-    def __init__(self, detectors: Sequence[Detector], key: bytes, reveal: bool) -> None:
+    def __init__(
+        self, detectors: Sequence[Detector], key: bytes, reveal: bool, ner: Any = None
+    ) -> None:
         self.detectors = list(detectors)
         self.key = key
         self.reveal = reveal
+        self.ner = ner
         self._caches: dict[str, dict[str, bool]] = {d.ident: {} for d in self.detectors}
 
     def scan(self, batch: Batch) -> PartialResult:
-        result = PartialResult(detectors={d.ident: d.entity for d in self.detectors})
+        result = PartialResult(detectors=self.detector_entities())
         rows = batch.row_index().to_numpy()
         src = batch.source
         for cells in iter_cells(batch.data):
@@ -49,8 +53,12 @@ class BatchScanner:
             result.cells[(src, cells.name)] += len(values) - values.null_count
             if len(values) == values.null_count:
                 continue
+            role = batch.roles.get(cells.name)
+            known = role.entities() if role is not None else frozenset()
             for det in self.detectors:
                 if cells.numeric and not det.numeric:
+                    continue
+                if det.context and not (det.context & known):
                     continue
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > 1_000_000:
@@ -65,7 +73,29 @@ class BatchScanner:
                             src, cells.name, det, rows[owner], hits.start, hits.end, hits.values
                         )
                     )
+            if self.ner is not None and role is not None and role.kind == FREE_TEXT:
+                for det, hits in self.ner.find(values):
+                    if hits.cell.size:
+                        owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
+                        result.findings.append(
+                            self._table(
+                                src,
+                                cells.name,
+                                det,
+                                rows[owner],
+                                hits.start,
+                                hits.end,
+                                hits.values,
+                                hits.scores,
+                            )
+                        )
         return result
+
+    def detector_entities(self) -> dict[str, str]:
+        out = {d.ident: d.entity for d in self.detectors}
+        if self.ner is not None:
+            out.update(self.ner.detector_entities())
+        return out
 
     def _table(
         self,
@@ -76,6 +106,7 @@ class BatchScanner:
         start: np.ndarray,
         end: np.ndarray,
         values: list[str],
+        scores: np.ndarray | None = None,
     ) -> pa.Table:
         n = len(values)
         memo: dict[str, tuple[str, str]] = {}
@@ -94,7 +125,11 @@ class BatchScanner:
             "entity": pa.array([det.entity] * n, pa.string()),
             "start": pa.array(start, pa.int32()),
             "end": pa.array(end, pa.int32()),
-            "score": pa.array(np.full(n, det.score, dtype=np.float32)),
+            "score": pa.array(
+                np.full(n, det.score, dtype=np.float32)
+                if scores is None
+                else scores.astype(np.float32)
+            ),
             "masked": pa.array(masked, pa.string()),
             "value_hash": pa.array(hashes, pa.string()),
             "detector": pa.array([det.ident] * n, pa.string()),
@@ -110,14 +145,18 @@ class BatchScanner:
 _WORKER: BatchScanner | None = None
 
 
-def _init_worker(detectors: Sequence[Detector], key: bytes, reveal: bool) -> None:
+def _init_worker(detectors: Sequence[Detector], key: bytes, reveal: bool, ner_spec: Any) -> None:
     global _WORKER
-    _WORKER = BatchScanner(detectors, key, reveal)
+    ner = LazyNer(ner_spec) if ner_spec is not None else None
+    _WORKER = BatchScanner(detectors, key, reveal, ner)
 
 
 def _scan_in_worker(batch: Batch) -> PartialResult:
     assert _WORKER is not None
-    return _WORKER.scan(batch)
+    result = _WORKER.scan(batch)
+    if _WORKER.ner is not None and _WORKER.ner.note:
+        result.notes[_WORKER.ner.note] += 1
+    return result
 
 
 # --- driver ------------------------------------------------------------------------------
@@ -147,13 +186,61 @@ def describe_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+class RoleBook:
+    """Column roles per source, decided on the first batch that shows a column.
+
+    Deciding once, in the driver, keeps every batch of a column under the same role whatever
+    process scans it, so the result does not depend on how the work was split.
+    """
+
+    SAMPLE = 2000
+
+    def __init__(self) -> None:
+        self.roles: dict[tuple[str, str], Any] = {}
+
+    def assign(self, batch: Batch) -> None:
+        for cells in iter_cells(batch.data):
+            key = (batch.source, cells.name)
+            role = self.roles.get(key)
+            if role is None and cells.skipped_reason is None:
+                sample = cells.values.slice(0, self.SAMPLE)
+                role = self.roles[key] = infer_role(cells.name, sample, numeric=cells.numeric)
+            if role is not None:
+                batch.roles[cells.name] = role
+
+
+class LazyNer:
+    """Loads the NER pipeline on first use: most tables have no free text at all."""
+
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+        self._ner: Any = None
+        self.note: str | None = None
+
+    def _load(self) -> Any:
+        if self._ner is None:
+            from .detectors.ner import load_ner
+
+            self._ner, self.note = load_ner(self.spec)
+        return self._ner
+
+    def find(self, values: pa.Array) -> list[tuple[Detector, Any]]:
+        ner = self._load()
+        return [] if ner is None else list(ner.find(values))
+
+    def detector_entities(self) -> dict[str, str]:
+        return {} if self._ner is None else dict(self._ner.detector_entities())
+
+
 def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> ScanOutcome:
     detectors = list(options.detectors) if options.detectors is not None else default_detectors()
     key = options.key or new_key()
     read_opts = ReadOptions(options.batch_rows, options.block_size, options.limits)
     workers = options.effective_workers(_input_bytes(paths))
+    ner_spec = None if options.ner in (None, False, "off") else options.ner
     accounts: list[SourceAccount] = []
     total = PartialResult(detectors={d.ident: d.entity for d in detectors})
+    book = RoleBook()
     started = time.time()
     pool: ProcessPoolExecutor | None = None
     local: BatchScanner | None = None
@@ -162,10 +249,12 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             max_workers=workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_init_worker,
-            initargs=(detectors, key, options.reveal),
+            initargs=(detectors, key, options.reveal, ner_spec),
         )
     else:
-        local = BatchScanner(detectors, key, options.reveal)
+        local = BatchScanner(
+            detectors, key, options.reveal, LazyNer(ner_spec) if ner_spec is not None else None
+        )
     inflight: set[Future[PartialResult]] = set()
 
     def drain(limit: int) -> None:
@@ -180,6 +269,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             accounts.append(source.account)
             try:
                 for batch in source.batches():
+                    book.assign(batch)
                     if pool is not None:
                         inflight.add(pool.submit(_scan_in_worker, batch))
                         drain(2 * workers)
@@ -197,7 +287,9 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return ScanOutcome(accounts, total, detectors, started, time.time(), workers, key)
+    if local is not None and local.ner is not None and local.ner.note:
+        total.notes[local.ner.note] += 1
+    return ScanOutcome(accounts, total, book.roles, started, time.time(), workers, key)
 
 
 class ScanOutcome:
@@ -207,7 +299,7 @@ class ScanOutcome:
         self,
         accounts: list[SourceAccount],
         partial: PartialResult,
-        detectors: list[Detector],
+        roles: dict[tuple[str, str], Any],
         started: float,
         finished: float,
         workers: int,
@@ -215,7 +307,7 @@ class ScanOutcome:
     ) -> None:
         self.accounts = accounts
         self.partial = partial
-        self.detectors = detectors
+        self.roles = roles
         self.started = started
         self.finished = finished
         self.workers = workers

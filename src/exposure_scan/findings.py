@@ -59,6 +59,8 @@ class PartialResult:
     near_misses: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     #: detector ident -> entity, for every detector that ran
     detectors: dict[str, str] = field(default_factory=dict)
+    #: notes about the scan itself (e.g. "NER off: no spaCy pipeline installed") -> batches
+    notes: Counter[str] = field(default_factory=Counter)
 
     def merge(self, other: PartialResult) -> PartialResult:
         """A new result holding both; neither operand changes."""
@@ -68,6 +70,7 @@ class PartialResult:
             skipped=self.skipped + other.skipped,
             near_misses=self.near_misses + other.near_misses,
             detectors={**self.detectors, **other.detectors},
+            notes=self.notes + other.notes,
         )
 
     __add__ = merge
@@ -79,6 +82,7 @@ class PartialResult:
         self.skipped.update(other.skipped)
         self.near_misses.update(other.near_misses)
         self.detectors.update(other.detectors)
+        self.notes.update(other.notes)
 
     def findings_table(self, *, with_values: bool = False) -> pa.Table:
         """All findings as one table in canonical order."""
@@ -101,6 +105,7 @@ class PartialResult:
             "skipped": sorted(self.skipped.items()),
             "near_misses": sorted(self.near_misses.items()),
             "detectors": sorted(self.detectors.items()),
+            "notes": sorted(self.notes.items()),
         }
 
     def __eq__(self, other: object) -> bool:

@@ -30,6 +30,9 @@ class ScanOptions:
     key: bytes | None = None
     reveal: bool = False
     limits: Limits = field(default_factory=Limits)
+    #: Named-entity recognition on free text: "auto" (best installed spaCy pipeline, off with
+    #: a note when none is), "off", a pipeline name or path, or a loaded ``spacy.Language``.
+    ner: Any = "auto"
     #: Inputs smaller than this are scanned in-process even when ``workers`` > 1 would be
     #: allowed: starting processes costs more than it saves.
     parallel_threshold: int = 32 << 20

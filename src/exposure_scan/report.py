@@ -34,12 +34,15 @@ class Report:
         detectors: dict[str, str],
         meta: dict[str, Any],
         revealed: bool = False,
+        roles: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.sources = sources
         self._partial = partial
         self.detectors = dict(sorted(detectors.items()))
         self.meta = meta
         self._revealed = revealed
+        #: "source\x1fcolumn" -> role of the column (kind, entity, header hint, evidence)
+        self.roles = dict(sorted((roles or {}).items()))
         self._findings: pa.Table | None = None
 
     @classmethod
@@ -54,10 +57,16 @@ class Report:
         return cls(
             sources=outcome.accounts,
             partial=outcome.partial,
-            detectors={d.ident: d.entity for d in outcome.detectors},
+            detectors=dict(outcome.partial.detectors),
             meta=meta,
             revealed=revealed,
+            roles={f"{src}\x1f{col}": r.to_dict() for (src, col), r in outcome.roles.items()},
         )
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes about the scan itself, e.g. that NER was off and why."""
+        return sorted(self._partial.notes)
 
     # -- findings --------------------------------------------------------------------------
     def findings_table(self, *, reveal: bool = False) -> pa.Table:
@@ -162,8 +171,14 @@ class Report:
             "detectors": dict(self.detectors),
             "sources": [s.to_dict() for s in self.sources],
             "coverage": self.coverage().to_dict(),
+            "notes": sorted(self._partial.notes),
             "columns": [
-                {"source": s, "column": c, "cells_scanned": n}
+                {
+                    "source": s,
+                    "column": c,
+                    "cells_scanned": n,
+                    "role": self.roles.get(f"{s}\x1f{c}"),
+                }
                 for (s, c), n in sorted(self._partial.cells.items())
             ],
             "skipped": [
@@ -198,12 +213,16 @@ class Report:
                 {(c["source"], c["column"], c["entity"]): c["count"] for c in d["near_misses"]}
             ),
             detectors=dict(d["detectors"]),
+            notes=Counter({n: 1 for n in d.get("notes", [])}),
         )
         return cls(
             sources=[SourceAccount.from_dict(s) for s in d["sources"]],
             partial=partial,
             detectors=d["detectors"],
             meta=d["meta"],
+            roles={
+                f"{c['source']}\x1f{c['column']}": c["role"] for c in d["columns"] if c.get("role")
+            },
         )
 
     @classmethod

@@ -46,6 +46,9 @@ class Detector:
     score: ClassVar[float] = 0.9
     #: Also run on integer/decimal columns (card numbers stored as numbers, for instance).
     numeric: ClassVar[bool] = False
+    #: When not empty, run only on columns whose role names one of these entities (by header
+    #: or by inference): a 3-digit number is a security code only in a CVV column.
+    context: ClassVar[frozenset[str]] = frozenset()
 
     def validate(self, value: str) -> bool:
         """True when a shape match is the real thing (checksum, registry, ...)."""

@@ -110,8 +110,8 @@ class Batch:
     data: pa.RecordBatch
     first_row: int
     rows: pa.Int64Array | None = None
-    #: Column name -> why it is not scanned (e.g. binary blobs); counted against coverage.
-    hints: dict[str, str] = field(default_factory=dict)
+    #: Column name -> role (``detectors.roles.ColumnRole``), set by the engine before scanning.
+    roles: dict[str, Any] = field(default_factory=dict)
 
     def row_index(self) -> pa.Int64Array:
         if self.rows is not None:
