@@ -55,10 +55,11 @@ class BatchScanner:
                 continue
             role = batch.roles.get(cells.name)
             known = role.entities() if role is not None else frozenset()
+            inferred = frozenset({role.entity}) if role is not None and role.entity else frozenset()
             for det in self.detectors:
                 if cells.numeric and not det.numeric:
                     continue
-                if det.context and not (det.context & known):
+                if det.context and not (det.context & (inferred if det.requires_role else known)):
                     continue
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > 1_000_000:

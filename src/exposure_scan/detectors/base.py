@@ -49,6 +49,9 @@ class Detector:
     #: When not empty, run only on columns whose role names one of these entities (by header
     #: or by inference): a 3-digit number is a security code only in a CVV column.
     context: ClassVar[frozenset[str]] = frozenset()
+    #: Run only where column inference, with value evidence, gave the column one of the
+    #: ``context`` entities (a header alone is not enough: structured name/address cells).
+    requires_role: ClassVar[bool] = False
 
     def validate(self, value: str) -> bool:
         """True when a shape match is the real thing (checksum, registry, ...)."""
