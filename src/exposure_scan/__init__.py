@@ -71,4 +71,4 @@ def scan(paths: PathArg | Sequence[PathArg], **options: Any) -> Report:
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     outcome = run_scan(list(paths), opts)
-    return Report.from_outcome(outcome, revealed=opts.reveal)
+    return Report.from_outcome(outcome, opts)

@@ -26,6 +26,12 @@ class Cells:
     numeric: bool  # came from a numeric Arrow type: only numeric detectors apply
     skipped_reason: str | None = None
     skipped_count: int = 0
+    arrow_type: pa.DataType | None = None  # the type as read, before conversion to text
+
+
+def to_string(arr: pa.Array) -> pa.Array | None:
+    """The text the detectors see for a column of any type (None: not representable)."""
+    return _to_string(arr)
 
 
 def _to_string(arr: pa.Array) -> pa.Array | None:
@@ -41,10 +47,23 @@ def _to_string(arr: pa.Array) -> pa.Array | None:
             return arr.cast(pa.large_string() if pa.types.is_large_binary(t) else pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
+    if pa.types.is_floating(t):
+        return _float_to_string(arr)
     try:
         return pc.cast(arr, pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+
+
+def _float_to_string(arr: pa.Array) -> pa.Array:
+    """Integral floats as integers: a card number stored as a float must read
+    ``4111111111111111``, not ``4.111111111111111e+15`` (which no detector can match)."""
+    x = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        integral = np.isfinite(x) & (np.floor(x) == x) & (np.abs(x) < 9.0e18)
+    as_int = pc.cast(pa.array(np.where(integral, x, 0).astype(np.int64)), pa.string())
+    as_float = pc.cast(arr, pa.string())
+    return pc.if_else(pa.array(integral, mask=np.asarray(arr.is_null())), as_int, as_float)
 
 
 def _is_numeric(t: pa.DataType) -> bool:
@@ -100,4 +119,4 @@ def _walk(name: str, arr: pa.Array, parent: np.ndarray | None) -> Iterator[Cells
             skipped_count=len(arr) - arr.null_count,
         )
         return
-    yield Cells(name, strings, parent, _is_numeric(t))
+    yield Cells(name, strings, parent, _is_numeric(t), arrow_type=t)

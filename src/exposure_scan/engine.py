@@ -7,15 +7,18 @@ scanning batches happens in worker processes when the input is large enough, wit
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .columns import iter_cells
 from .detectors import default_detectors
@@ -27,6 +30,7 @@ from .masking import keyed_hash, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
 from .sources.base import Batch, SourceAccount
+from .verdicts.controls import ColumnProfile, ControlResult, run_controls
 
 
 class BatchScanner:
@@ -188,26 +192,83 @@ def describe_error(exc: BaseException) -> str:
 
 
 class RoleBook:
-    """Column roles per source, decided on the first batch that shows a column.
+    """Column roles and profiles per source, decided on the first batch that shows a column.
 
     Deciding once, in the driver, keeps every batch of a column under the same role whatever
-    process scans it, so the result does not depend on how the work was split.
+    process scans it, so the result does not depend on how the work was split. The profile
+    (Arrow type, NUL characters in decoded text) is what positive controls replay.
     """
 
     SAMPLE = 2000
 
     def __init__(self) -> None:
         self.roles: dict[tuple[str, str], Any] = {}
+        self.profiles: dict[str, dict[str, ColumnProfile]] = {}
 
     def assign(self, batch: Batch) -> None:
+        profiles = self.profiles.setdefault(batch.source, {})
         for cells in iter_cells(batch.data):
             key = (batch.source, cells.name)
             role = self.roles.get(key)
             if role is None and cells.skipped_reason is None:
                 sample = cells.values.slice(0, self.SAMPLE)
                 role = self.roles[key] = infer_role(cells.name, sample, numeric=cells.numeric)
+                nul = 0.0
+                if len(sample) and not cells.numeric:
+                    has_nul = pc.match_substring(sample, "\x00")
+                    nul = pc.sum(pc.cast(pc.fill_null(has_nul, False), pa.int64())).as_py() / len(
+                        sample
+                    )
+                profiles[cells.name] = ColumnProfile(cells.name, cells.arrow_type, role, nul)
             if role is not None:
                 batch.roles[cells.name] = role
+
+
+class Sampler:
+    """Bernoulli sampling of records for triage, reproducible from ``seed``.
+
+    The generator is seeded per (seed, source, first row of the batch), so the same records are
+    drawn whatever the batch is scanned by. An integer ``sample`` asks for about that many
+    records per source: the rate is set from the first batch's bytes per record and the file size.
+    """
+
+    def __init__(self, sample: float | int, seed: int) -> None:
+        self.sample = sample
+        self.seed = seed
+        self.rates: dict[str, float] = {}
+        self.seen: Counter[str] = Counter()
+        self.kept: Counter[str] = Counter()
+
+    def rate(self, batch: Batch, account: SourceAccount) -> float:
+        r = self.rates.get(batch.source)
+        if r is None:
+            if isinstance(self.sample, float):
+                r = self.sample
+            else:
+                per_record = max(batch.data.nbytes / max(batch.data.num_rows, 1), 1.0)
+                size = _size(account.path) * (5 if account.compression else 1)
+                est = max(size / per_record, batch.data.num_rows, 1)
+                r = min(1.0, self.sample / est)
+            self.rates[batch.source] = r
+        return r
+
+    def apply(self, batch: Batch, account: SourceAccount) -> Batch:
+        n = batch.data.num_rows
+        rate = self.rate(batch, account)
+        digest = hashlib.sha256(f"{self.seed}\x1f{batch.source}\x1f{batch.first_row}".encode())
+        rng = np.random.default_rng(int.from_bytes(digest.digest()[:8], "little"))
+        keep = rng.random(n) < rate
+        self.seen[batch.source] += n
+        self.kept[batch.source] += int(keep.sum())
+        rows = batch.row_index().to_numpy()[keep]
+        mask = pa.array(keep)
+        return Batch(
+            batch.source,
+            batch.data.filter(mask),
+            int(rows[0]) if rows.size else 0,
+            pa.array(rows, pa.int64()),
+            batch.roles,
+        )
 
 
 class LazyNer:
@@ -242,6 +303,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     accounts: list[SourceAccount] = []
     total = PartialResult(detectors={d.ident: d.entity for d in detectors})
     book = RoleBook()
+    sampler = Sampler(options.sample, options.seed) if options.sample is not None else None
     started = time.time()
     pool: ProcessPoolExecutor | None = None
     local: BatchScanner | None = None
@@ -271,6 +333,10 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             try:
                 for batch in source.batches():
                     book.assign(batch)
+                    if sampler is not None:
+                        batch = sampler.apply(batch, source.account)
+                        if batch.data.num_rows == 0:
+                            continue
                     if pool is not None:
                         inflight.add(pool.submit(_scan_in_worker, batch))
                         drain(2 * workers)
@@ -290,7 +356,30 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             pool.shutdown(cancel_futures=True)
     if local is not None and local.ner is not None and local.ner.note:
         total.notes[local.ner.note] += 1
-    return ScanOutcome(accounts, total, book.roles, started, time.time(), workers, key)
+    checker = local or BatchScanner(detectors, key, False)
+    controls = [
+        result
+        for account in accounts
+        if account.records_read or account.error
+        for result in run_controls(
+            account.source,
+            account.encoding,
+            account.error,
+            book.profiles.get(account.source, {}).values(),
+            checker,
+            total.detectors,
+        )
+    ]
+    outcome = ScanOutcome(accounts, total, book.roles, started, time.time(), workers, key)
+    outcome.controls = controls
+    if sampler is not None:
+        outcome.sampling = {
+            "sample": options.sample,
+            "seed": options.seed,
+            "records_seen": dict(sorted(sampler.seen.items())),
+            "records_scanned": dict(sorted(sampler.kept.items())),
+        }
+    return outcome
 
 
 class ScanOutcome:
@@ -309,6 +398,9 @@ class ScanOutcome:
         self.accounts = accounts
         self.partial = partial
         self.roles = roles
+        self.controls: list[ControlResult] = []
+        #: None for an exhaustive scan; else the sampling parameters and counts per source
+        self.sampling: dict[str, Any] | None = None
         self.started = started
         self.finished = finished
         self.workers = workers

@@ -72,3 +72,9 @@ def mask_digits_keep_last(value: str, keep: int = 4) -> str:
 def mask_all(value: str) -> str:
     """Hide every letter and digit (secrets: passwords, security codes)."""
     return _star(value)
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A public fingerprint of a hashing key: tells whether two reports used the same key
+    without revealing it."""
+    return hmac.new(key, b"exposure_scan key fingerprint", hashlib.sha256).hexdigest()[:16]

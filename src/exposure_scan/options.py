@@ -33,6 +33,17 @@ class ScanOptions:
     #: Named-entity recognition on free text: "auto" (best installed spaCy pipeline, off with
     #: a note when none is), "off", a pipeline name or path, or a loaded ``spacy.Language``.
     ner: Any = "auto"
+    #: Triage: scan a random share of records (float in (0, 1]) or about N records per source
+    #: (int). A sampled scan never yields ``absent``: it reports a prevalence upper bound.
+    sample: float | int | None = None
+    seed: int = 0
+    #: Policy: categories or entities that must be absent (``Report.violations``)
+    must_be_absent: tuple[str, ...] = ()
+    #: Caller-defined categories: name -> entities
+    categories: Mapping[str, Any] | None = None
+    #: ENISA severity inputs stated by the caller (``verdicts.severity.Context``/``Circumstances``)
+    context: Any = None
+    circumstances: Any = None
     #: Inputs smaller than this are scanned in-process even when ``workers`` > 1 would be
     #: allowed: starting processes costs more than it saves.
     parallel_threshold: int = 32 << 20
@@ -42,6 +53,13 @@ class ScanOptions:
             raise ConfigurationError("workers must be >= 1")
         if self.batch_rows < 1:
             raise ConfigurationError("batch_rows must be >= 1")
+        if self.sample is not None:
+            if isinstance(self.sample, bool) or not isinstance(self.sample, (int, float)):
+                raise ConfigurationError("sample must be a fraction in (0, 1] or a record count")
+            if isinstance(self.sample, float) and not 0.0 < self.sample <= 1.0:
+                raise ConfigurationError("a fractional sample must be in (0, 1]")
+            if isinstance(self.sample, int) and self.sample < 1:
+                raise ConfigurationError("a sample size must be >= 1")
         if self.key is not None and not isinstance(self.key, bytes):
             raise ConfigurationError("key must be bytes")
 
@@ -59,6 +77,11 @@ class ScanOptions:
             if isinstance(dets, Detector) or not isinstance(dets, Sequence):
                 dets = [dets]
             values["detectors"] = tuple(d() if isinstance(d, type) else d for d in dets)
+        mba = values.get("must_be_absent")
+        if isinstance(mba, str):
+            values["must_be_absent"] = tuple(p.strip() for p in mba.split(",") if p.strip())
+        elif mba is not None:
+            values["must_be_absent"] = tuple(mba)
         if isinstance(values.get("key"), str):
             values["key"] = values["key"].encode()
         return cls(**values)

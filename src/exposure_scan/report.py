@@ -6,6 +6,7 @@ A report never holds raw personal data unless the scan was run with ``reveal=Tru
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from typing import Any
@@ -15,9 +16,16 @@ import pyarrow.compute as pc
 
 from ._version import __version__
 from .engine import ScanOutcome
+from .errors import ConfigurationError
 from .findings import FINDINGS_SCHEMA, PartialResult
+from .masking import key_fingerprint
+from .options import ScanOptions
 from .sources.base import SourceAccount
 from .verdicts.categories import CATEGORIES, resolve
+from .verdicts.controls import ControlResult
+from .verdicts.people import Linkage, link_people
+from .verdicts.severity import DEFAULT_DATA_TYPES, Circumstances, Context, Severity, assess
+from .verdicts.stats import prevalence_upper_bound
 from .verdicts.status import Coverage, Status, Verdict
 
 SCHEMA_VERSION = "1.0"
@@ -35,6 +43,12 @@ class Report:
         meta: dict[str, Any],
         revealed: bool = False,
         roles: dict[str, dict[str, Any]] | None = None,
+        controls: list[ControlResult] | None = None,
+        sampling: dict[str, Any] | None = None,
+        categories: dict[str, frozenset[str]] | None = None,
+        must_be_absent: tuple[str, ...] = (),
+        context: Context | None = None,
+        circumstances: Circumstances | None = None,
     ) -> None:
         self.sources = sources
         self._partial = partial
@@ -43,24 +57,42 @@ class Report:
         self._revealed = revealed
         #: "source\x1fcolumn" -> role of the column (kind, entity, header hint, evidence)
         self.roles = dict(sorted((roles or {}).items()))
+        #: Positive controls, one per (source, entity)
+        self.controls = sorted(controls or [], key=lambda c: (c.source, c.entity))
+        #: None for an exhaustive scan
+        self.sampling = sampling
+        #: Caller-defined categories, on top of the built-in ones
+        self.categories = dict(categories or {})
+        self.must_be_absent = tuple(must_be_absent)
+        self.context = context or Context()
+        self.circumstances = circumstances or Circumstances()
         self._findings: pa.Table | None = None
+        self._linkage: Linkage | None = None
 
     @classmethod
-    def from_outcome(cls, outcome: ScanOutcome, *, revealed: bool) -> Report:
+    def from_outcome(cls, outcome: ScanOutcome, options: ScanOptions) -> Report:
         meta = {
             "tool": "exposure_scan",
             "version": __version__,
             "started": outcome.started,
             "finished": outcome.finished,
             "workers": outcome.workers,
+            "key_fingerprint": key_fingerprint(outcome.key),
+            "key_supplied": options.key is not None,
         }
         return cls(
             sources=outcome.accounts,
             partial=outcome.partial,
             detectors=dict(outcome.partial.detectors),
             meta=meta,
-            revealed=revealed,
+            revealed=options.reveal,
             roles={f"{src}\x1f{col}": r.to_dict() for (src, col), r in outcome.roles.items()},
+            controls=outcome.controls,
+            sampling=outcome.sampling,
+            categories={k: frozenset(v) for k, v in (options.categories or {}).items()},
+            must_be_absent=tuple(options.must_be_absent),
+            context=options.context,
+            circumstances=options.circumstances,
         )
 
     @property
@@ -112,20 +144,49 @@ class Report:
         )
 
     def verdict(self, name: str) -> Verdict:
-        """Presence/absence of an entity (``"CREDIT_CARD"``) or a category (``"payment"``)."""
-        entities = resolve(name)
-        counts = {e: c for e, c in self.counts().items() if e in entities}
+        """Presence/absence of an entity (``"CREDIT_CARD"``) or a category (``"payment"``).
+
+        ``absent`` needs an exhaustive scan, every record and cell read, a detector for every
+        entity of the claim, and passed positive controls in every source; otherwise the
+        verdict is ``inconclusive`` and says why.
+        """
+        entities = resolve(name, self.categories)
+        all_counts = self.counts()
+        counts = {e: c for e, c in all_counts.items() if e in entities}
+        distinct = {e: c for e, c in self.distinct_values().items() if e in entities}
         occurrences = sum(counts.values())
         ran = sorted(d for d, e in self.detectors.items() if e in entities)
         cov = self.coverage()
         near = sum(n for (_s, _c, e), n in self._partial.near_misses.items() if e in entities)
+        controls = tuple(c for c in self.controls if c.entity in entities)
+        sampled = self.sampling is not None
         reasons: list[str] = []
+        bound = None
+        partial = False
         if occurrences:
             status = Status.PRESENT
-            reasons.append(f"{occurrences} occurrence(s) found")
+            found = ", ".join(f"{e} {c}" for e, c in sorted(counts.items()))
+            reasons.append(f"{occurrences} occurrence(s) found: {found}")
+            if set(counts) == {"MASKED_CARD"}:
+                partial = True
+                reasons.append(
+                    "only truncated/masked card numbers: partial card data, not cardholder "
+                    "data under PCI DSS"
+                )
         else:
-            covered = {e for e in self.detectors.values()}
+            covered = set(self.detectors.values())
             missing = sorted(entities - covered)
+            if sampled:
+                bound = prevalence_upper_bound(cov.cells_scanned) if cov.cells_scanned else 1.0
+                assert self.sampling is not None
+                seen = sum(self.sampling["records_seen"].values())
+                kept = sum(self.sampling["records_scanned"].values())
+                estimate = round(cov.cells_scanned * seen / kept) if kept else 0
+                reasons.append(
+                    f"sampled scan: 0 hits in {cov.cells_scanned} cell(s); 95% upper bound on "
+                    f"prevalence {bound:.3g}; an exhaustive scan would read about {estimate} "
+                    "cell(s)"
+                )
             if missing:
                 reasons.append("no detector ran for " + ", ".join(missing))
             if cov.sources_failed:
@@ -137,11 +198,20 @@ class Report:
                 reasons.append(f"{cov.cells_skipped} cell(s) not scannable")
             if cov.sources == 0 or cov.records_read == 0:
                 reasons.append("nothing was read")
+            for c in controls:
+                if not c.passed and c.entity not in missing:
+                    reasons.append(
+                        f"positive control failed in {c.source} for {c.entity}: {c.reason}"
+                    )
             status = Status.INCONCLUSIVE if reasons else Status.ABSENT
             if status is Status.ABSENT:
+                passed = len({c.source for c in controls})
                 reasons.append(
-                    f"exhaustive scan: {cov.records_read} record(s), {cov.cells_scanned} cell(s)"
+                    f"exhaustive scan: {cov.records_read} record(s), {cov.cells_scanned} cell(s) "
+                    f"in {cov.sources} source(s); positive controls passed in {passed} source(s)"
                 )
+                if near:
+                    reasons.append(f"{near} near miss(es): shape matched, validation failed")
         return Verdict(
             name=name,
             entities=tuple(sorted(entities)),
@@ -152,7 +222,94 @@ class Report:
             coverage=cov,
             near_misses=near,
             counts=counts,
+            sampled=sampled,
+            prevalence_upper_bound=bound,
+            partial=partial,
+            controls=controls,
+            distinct=distinct,
         )
+
+    # -- people, severity, policy ---------------------------------------------------------
+    def linkage(self) -> Linkage:
+        if self._linkage is None:
+            self._linkage = link_people(self.findings_table())
+        return self._linkage
+
+    def affected_people(self, *, key: bytes | str | None = None) -> pa.Table:
+        """One row per distinct person: categories exposed and keyed hashes of identifiers.
+
+        The hashes are HMAC-SHA256 keyed with the scan's key; pass the same ``key`` here to
+        check that it is the key you gave ``scan(key=...)`` (a mismatch raises).
+        """
+        if key is not None:
+            raw = key.encode() if isinstance(key, str) else key
+            if key_fingerprint(raw) != self.meta.get("key_fingerprint"):
+                raise ConfigurationError("this key is not the key the scan hashed values with")
+        return self.linkage().people
+
+    def severity(
+        self, *, context: Context | None = None, circumstances: Circumstances | None = None
+    ) -> Severity | None:
+        """ENISA 2013 severity of the exposure, with every factor and its reason.
+
+        None when no personal data was found (there is nothing to score).
+        """
+        present = {e for e in self.counts() if e in DEFAULT_DATA_TYPES}
+        if not present:
+            return None
+        link = self.linkage()
+        combos = {
+            frozenset(e for e in row if e in present)
+            for row in link.people.column("entities").to_pylist()
+        } or {frozenset(present)}
+        return assess(
+            sorted(present),
+            identifiers_per_person=[c for c in combos if c],
+            context=context or self.context,
+            circumstances=circumstances or self.circumstances,
+            individuals=link.count,
+        )
+
+    @property
+    def violations(self) -> list[Verdict]:
+        """Verdicts of the ``must_be_absent`` policy that are not ``absent``."""
+        return [
+            v for n in self.must_be_absent if (v := self.verdict(n)).status is not Status.ABSENT
+        ]
+
+    def where(self, name: str, limit: int = 5) -> list[dict[str, Any]]:
+        """The first findings of an entity or category: source, row, column, masked value."""
+        entities = resolve(name, self.categories)
+        t = self.findings_table()
+        if t.num_rows == 0:
+            return []
+        t = t.filter(pc.is_in(t.column("entity"), pa.array(sorted(entities))))
+        cols = ["source", "row", "column", "entity", "masked"]
+        return t.slice(0, limit).select(cols).to_pylist()
+
+    def assert_absent(self, *names: str) -> None:
+        """Raise AssertionError unless every name is ``absent``; the message shows where, masked."""
+        problems = []
+        for name in names or self.must_be_absent:
+            v = self.verdict(name)
+            if v.status is Status.ABSENT:
+                continue
+            msg = v.explain()
+            for f in self.where(name):
+                msg += (
+                    f"\n    {f['entity']} at {f['source']} row {f['row']} column "
+                    f"{f['column']!r}: {f['masked']}"
+                )
+            problems.append(msg)
+        if problems:
+            raise AssertionError("expected absent:\n" + "\n".join(problems))
+
+    def assert_present(self, *names: str) -> None:
+        problems = [
+            self.verdict(n).explain() for n in names if self.status(n) is not Status.PRESENT
+        ]
+        if problems:
+            raise AssertionError("expected present:\n" + "\n".join(problems))
 
     def status(self, name: str) -> Status:
         """``present``, ``absent`` or ``inconclusive`` for an entity or a category."""
@@ -190,9 +347,22 @@ class Report:
                 for (s, c, e), n in sorted(self._partial.near_misses.items())
             ],
             "counts": self.counts(),
+            "distinct": self.distinct_values(),
+            "controls": [c.to_dict() for c in self.controls],
+            "sampling": self.sampling,
+            "categories": {k: sorted(v) for k, v in sorted(self.categories.items())},
+            "policy": {"must_be_absent": list(self.must_be_absent)},
+            "context": dataclasses.asdict(self.context),
+            "circumstances": dataclasses.asdict(self.circumstances),
             "verdicts": {k: v.to_dict() for k, v in self.verdicts().items()},
+            "people": self._people_summary(),
+            "severity": sev.to_dict() if (sev := self.severity()) is not None else None,
             "findings": findings.to_pylist(),
         }
+
+    def _people_summary(self) -> dict[str, Any]:
+        link = self.linkage()
+        return {"count": link.count, "records": link.records, "linked_by": link.linked_by}
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
@@ -223,6 +393,12 @@ class Report:
             roles={
                 f"{c['source']}\x1f{c['column']}": c["role"] for c in d["columns"] if c.get("role")
             },
+            controls=[ControlResult(**c) for c in d.get("controls", [])],
+            sampling=d.get("sampling"),
+            categories={k: frozenset(v) for k, v in d.get("categories", {}).items()},
+            must_be_absent=tuple(d.get("policy", {}).get("must_be_absent", [])),
+            context=Context(**d["context"]) if d.get("context") else None,
+            circumstances=Circumstances(**d["circumstances"]) if d.get("circumstances") else None,
         )
 
     @classmethod

@@ -55,6 +55,15 @@ class Verdict:
     coverage: Coverage
     near_misses: int
     counts: dict[str, int] = field(default_factory=dict)
+    #: True when the scan was sampled (then ``absent`` is never given)
+    sampled: bool = False
+    #: With zero hits in a sample: exact 95% upper bound on the share of cells holding it
+    prevalence_upper_bound: float | None = None
+    #: Present only as partial data (truncated card numbers: not cardholder data under PCI DSS)
+    partial: bool = False
+    controls: tuple[Any, ...] = ()
+    #: Distinct values (by keyed hash) per entity
+    distinct: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,4 +76,16 @@ class Verdict:
             "detectors": list(self.detectors),
             "coverage": self.coverage.to_dict(),
             "near_misses": self.near_misses,
+            "distinct": dict(sorted(self.distinct.items())),
+            "sampled": self.sampled,
+            "prevalence_upper_bound": self.prevalence_upper_bound,
+            "partial": self.partial,
+            "controls": [c.to_dict() for c in self.controls],
         }
+
+    def explain(self) -> str:
+        """The verdict in words, with every reason (for reports and assertion messages)."""
+        head = f"{self.name}: {self.status.value}"
+        if self.partial:
+            head += " (partial data only)"
+        return head + "".join(f"\n  - {r}" for r in self.reasons)
