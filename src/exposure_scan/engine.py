@@ -7,13 +7,17 @@ scanning batches happens in worker processes when the input is large enough, wit
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,6 +61,10 @@ class BatchScanner:
             result.cells[(src, cells.name)] += len(values) - values.null_count
             if len(values) == values.null_count:
                 continue
+            if not cells.numeric:
+                nul = pc.sum(pc.cast(pc.match_substring(values, "\x00"), pa.int64())).as_py()
+                if nul:
+                    result.anomalies[(src, cells.name, "nul")] += nul
             role = batch.roles.get(cells.name)
             known = role.entities() if role is not None else frozenset()
             inferred = frozenset({role.entity}) if role is not None and role.entity else frozenset()
@@ -213,13 +221,7 @@ class RoleBook:
             if role is None and cells.skipped_reason is None:
                 sample = cells.values.slice(0, self.SAMPLE)
                 role = self.roles[key] = infer_role(cells.name, sample, numeric=cells.numeric)
-                nul = 0.0
-                if len(sample) and not cells.numeric:
-                    has_nul = pc.match_substring(sample, "\x00")
-                    nul = pc.sum(pc.cast(pc.fill_null(has_nul, False), pa.int64())).as_py() / len(
-                        sample
-                    )
-                profiles[cells.name] = ColumnProfile(cells.name, cells.arrow_type, role, nul)
+                profiles[cells.name] = ColumnProfile(cells.name, cells.arrow_type, role)
             if role is not None:
                 batch.roles[cells.name] = role
 
@@ -271,6 +273,11 @@ class Sampler:
         )
 
 
+def _nul_share(total: PartialResult, source: str, column: str) -> float:
+    cells = total.cells.get((source, column), 0)
+    return total.anomalies.get((source, column, "nul"), 0) / cells if cells else 0.0
+
+
 class LazyNer:
     """Loads the NER pipeline on first use: most tables have no free text at all."""
 
@@ -298,7 +305,8 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     detectors = list(options.detectors) if options.detectors is not None else default_detectors()
     key = options.key or new_key()
     read_opts = ReadOptions(options.batch_rows, options.block_size, options.limits)
-    workers = options.effective_workers(_input_bytes(paths))
+    input_bytes = _input_bytes(paths)
+    workers = options.effective_workers(input_bytes)
     ner_spec = None if options.ner in (None, False, "off") else options.ner
     accounts: list[SourceAccount] = []
     total = PartialResult(detectors={d.ident: d.entity for d in detectors})
@@ -318,14 +326,25 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
         local = BatchScanner(
             detectors, key, options.reveal, LazyNer(ner_spec) if ner_spec is not None else None
         )
-    inflight: set[Future[PartialResult]] = set()
+    inflight: dict[Future[PartialResult], Batch] = {}
+    fallback: BatchScanner | None = None
+    progress = Progress(options.progress, input_bytes)
 
     def drain(limit: int) -> None:
-        nonlocal inflight
+        nonlocal fallback
         while len(inflight) > limit:
-            done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
             for fut in done:
-                total.absorb(fut.result())
+                batch = inflight.pop(fut)
+                try:
+                    total.absorb(fut.result())
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): the batch is not lost, it is
+                    # scanned here instead, and the report says it happened.
+                    if fallback is None:
+                        fallback = BatchScanner(detectors, key, options.reveal, None)
+                    total.absorb(fallback.scan(batch))
+                    total.notes["a worker process died; its batches were rescanned in-process"] += 1
 
     try:
         for source in iter_sources(paths, read_opts):
@@ -337,8 +356,17 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
                         batch = sampler.apply(batch, source.account)
                         if batch.data.num_rows == 0:
                             continue
+                    progress.batch(source.account, batch)
                     if pool is not None:
-                        inflight.add(pool.submit(_scan_in_worker, batch))
+                        try:
+                            inflight[pool.submit(_scan_in_worker, batch)] = batch
+                        except BrokenProcessPool:
+                            pool.shutdown(cancel_futures=False)
+                            pool = None
+                            local = BatchScanner(detectors, key, options.reveal, None)
+                            total.notes["the worker pool broke; the scan went on in-process"] += 1
+                            total.absorb(local.scan(batch))
+                            continue
                         drain(2 * workers)
                     else:
                         assert local is not None
@@ -350,6 +378,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
                 )
             finally:
                 source.finish()
+                progress.source_done(source.account)
         drain(0)
     finally:
         if pool is not None:
@@ -365,7 +394,10 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             account.source,
             account.encoding,
             account.error,
-            book.profiles.get(account.source, {}).values(),
+            [
+                dataclasses.replace(p, nul_share=_nul_share(total, account.source, p.name))
+                for p in book.profiles.get(account.source, {}).values()
+            ],
             checker,
             total.detectors,
         )
@@ -380,6 +412,52 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             "records_scanned": dict(sorted(sampler.kept.items())),
         }
     return outcome
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """What a progress display needs: totals so far, and the input size when known."""
+
+    source: str
+    records: int
+    bytes_done: int
+    bytes_total: int
+    elapsed: float
+    source_done: bool = False
+
+
+class Progress:
+    """Calls the caller's progress callback; a no-op without one. Never fails the scan."""
+
+    def __init__(self, callback: Callable[[ProgressEvent], None] | None, total: int) -> None:
+        self.callback = callback
+        self.total = total
+        self.records = 0
+        self.done_bytes = 0
+        self.t0 = time.time()
+
+    def _emit(self, account: SourceAccount, current: int, done: bool) -> None:
+        if self.callback is None:
+            return
+        event = ProgressEvent(
+            account.source,
+            self.records,
+            self.done_bytes + current,
+            self.total,
+            time.time() - self.t0,
+            done,
+        )
+        with contextlib.suppress(Exception):
+            self.callback(event)
+
+    def batch(self, account: SourceAccount, batch: Batch) -> None:
+        self.records += batch.data.num_rows
+        self._emit(account, 0, False)
+
+    def source_done(self, account: SourceAccount) -> None:
+        if "!" not in account.source:
+            self.done_bytes += account.size
+        self._emit(account, 0, True)
 
 
 class ScanOutcome:

@@ -59,6 +59,9 @@ class PartialResult:
     near_misses: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     #: detector ident -> entity, for every detector that ran
     detectors: dict[str, str] = field(default_factory=dict)
+    #: (source, column, kind) -> cells showing a decoding anomaly (e.g. "nul": NUL characters,
+    #: the mark of text decoded with the wrong encoding); positive controls read it
+    anomalies: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     #: notes about the scan itself (e.g. "NER off: no spaCy pipeline installed") -> batches
     notes: Counter[str] = field(default_factory=Counter)
 
@@ -71,6 +74,7 @@ class PartialResult:
             near_misses=self.near_misses + other.near_misses,
             detectors={**self.detectors, **other.detectors},
             notes=self.notes + other.notes,
+            anomalies=self.anomalies + other.anomalies,
         )
 
     __add__ = merge
@@ -83,6 +87,7 @@ class PartialResult:
         self.near_misses.update(other.near_misses)
         self.detectors.update(other.detectors)
         self.notes.update(other.notes)
+        self.anomalies.update(other.anomalies)
 
     def findings_table(self, *, with_values: bool = False) -> pa.Table:
         """All findings as one table in canonical order."""
@@ -106,6 +111,7 @@ class PartialResult:
             "near_misses": sorted(self.near_misses.items()),
             "detectors": sorted(self.detectors.items()),
             "notes": sorted(self.notes.items()),
+            "anomalies": sorted(self.anomalies.items()),
         }
 
     def __eq__(self, other: object) -> bool:

@@ -44,6 +44,8 @@ class ScanOptions:
     #: ENISA severity inputs stated by the caller (``verdicts.severity.Context``/``Circumstances``)
     context: Any = None
     circumstances: Any = None
+    #: Called with an ``engine.ProgressEvent`` after each batch and each source (CLI progress)
+    progress: Any = None
     #: Inputs smaller than this are scanned in-process even when ``workers`` > 1 would be
     #: allowed: starting processes costs more than it saves.
     parallel_threshold: int = 32 << 20

@@ -9,13 +9,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._version import __version__
-from .engine import ScanOutcome
 from .errors import ConfigurationError
 from .findings import FINDINGS_SCHEMA, PartialResult
 from .masking import key_fingerprint
@@ -27,6 +26,9 @@ from .verdicts.people import Linkage, link_people
 from .verdicts.severity import DEFAULT_DATA_TYPES, Circumstances, Context, Severity, assess
 from .verdicts.stats import prevalence_upper_bound
 from .verdicts.status import Coverage, Status, Verdict
+
+if TYPE_CHECKING:
+    from .engine import ScanOutcome
 
 SCHEMA_VERSION = "1.0"
 
@@ -342,6 +344,10 @@ class Report:
                 {"source": s, "column": c, "reason": r, "cells": n}
                 for (s, c, r), n in sorted(self._partial.skipped.items())
             ],
+            "anomalies": [
+                {"source": s, "column": c, "kind": k, "cells": n}
+                for (s, c, k), n in sorted(self._partial.anomalies.items())
+            ],
             "near_misses": [
                 {"source": s, "column": c, "entity": e, "count": n}
                 for (s, c, e), n in sorted(self._partial.near_misses.items())
@@ -384,6 +390,9 @@ class Report:
             ),
             detectors=dict(d["detectors"]),
             notes=Counter({n: 1 for n in d.get("notes", [])}),
+            anomalies=Counter(
+                {(a["source"], a["column"], a["kind"]): a["cells"] for a in d.get("anomalies", [])}
+            ),
         )
         return cls(
             sources=[SourceAccount.from_dict(s) for s in d["sources"]],

@@ -14,6 +14,8 @@ from typing import Any
 
 
 class Status(StrEnum):
+    """A verdict's status: found, proven absent, or neither (with reasons)."""
+
     PRESENT = "present"
     ABSENT = "absent"
     INCONCLUSIVE = "inconclusive"
@@ -21,6 +23,8 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Coverage:
+    """How much of the input a verdict rests on: sources, records and cells."""
+
     sources: int
     sources_failed: int
     records_read: int
@@ -46,6 +50,8 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Verdict:
+    """Presence or absence of an entity or category, with the evidence behind it."""
+
     name: str
     entities: tuple[str, ...]
     status: Status
