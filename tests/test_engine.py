@@ -1,0 +1,110 @@
+"""The engine: process pool, dead workers, progress events, options."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import exposure_scan
+from exposure_scan.detectors import CreditCardDetector, EmailDetector
+from exposure_scan.detectors.base import Detector
+from exposure_scan.engine import ProgressEvent
+
+CARD = "4111111111111111"
+
+
+class DiesInWorker(Detector):
+    """A detector that kills the worker process it runs in, once, on a marker value.
+
+    It stands for a worker killed by the OOM killer or an operator: the batch it held must be
+    rescanned, not lost. In the driver process it behaves (the fallback path)."""
+
+    entity = "MARKER"
+    name = "dies_in_worker"
+    pattern = r"KILL-ME"
+
+    def __init__(self, driver_pid: int, flag: str) -> None:
+        self.driver_pid_ = driver_pid
+        self.flag = flag
+
+    def validate(self, value: str) -> bool:
+        if os.getpid() != self.driver_pid_ and not os.path.exists(self.flag):
+            Path(self.flag).write_text("died once")
+            os._exit(1)
+        return True
+
+
+def make_csv(path: Path, rows: int, marker_every: int = 0) -> Path:
+    lines = ["id,email,card,note"]
+    for i in range(rows):
+        note = "KILL-ME" if marker_every and i % marker_every == 0 else "ok"
+        lines.append(f"{i},user{i}@example.com,{CARD if i % 10 == 0 else ''},{note}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_pool_and_in_process_give_the_same_report(tmp_path: Path) -> None:
+    p = make_csv(tmp_path / "c.csv", 3000)
+    one = exposure_scan.scan(p, workers=1, batch_rows=500, block_size=4096, key=b"k", ner="off")
+    two = exposure_scan.scan(p, workers=2, batch_rows=500, block_size=4096, key=b"k", ner="off")
+    assert two.meta["workers"] == 2
+    assert one.findings_table().equals(two.findings_table())
+    assert one.coverage() == two.coverage()
+    assert one.verdict("payment").to_dict() == two.verdict("payment").to_dict()
+
+
+def test_a_worker_that_dies_loses_nothing(tmp_path: Path) -> None:
+    p = make_csv(tmp_path / "c.csv", 4000, marker_every=997)
+    dets = [
+        EmailDetector(),
+        CreditCardDetector(),
+        DiesInWorker(os.getpid(), str(tmp_path / "flag")),
+    ]
+    r = exposure_scan.scan(
+        p, workers=2, batch_rows=400, block_size=4096, detectors=dets, key=b"k", ner="off"
+    )
+    assert (tmp_path / "flag").exists(), "the worker did not die: the test proves nothing"
+    assert r.counts() == {"CREDIT_CARD": 400, "EMAIL_ADDRESS": 4000, "MARKER": 5}
+    assert r.coverage().records_read == 4000
+    assert any("worker" in n for n in r.notes)
+
+
+def test_progress_events(tmp_path: Path) -> None:
+    p = make_csv(tmp_path / "c.csv", 1000)
+    events: list[ProgressEvent] = []
+    exposure_scan.scan(p, batch_rows=100, block_size=2048, progress=events.append, ner="off")
+    assert events[-1].source_done and events[-1].records == 1000
+    assert events[-1].bytes_done == events[-1].bytes_total == p.stat().st_size
+    records = [e.records for e in events]
+    assert records == sorted(records)
+
+
+def test_a_failing_progress_callback_does_not_stop_the_scan(tmp_path: Path) -> None:
+    def boom(event: ProgressEvent) -> None:
+        raise RuntimeError("display broke")
+
+    r = exposure_scan.scan(make_csv(tmp_path / "c.csv", 10), progress=boom, ner="off")
+    assert r.coverage().records_read == 10
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"workers": 0}, "workers"),
+        ({"sample": 1.5}, "sample"),
+        ({"sample": 0}, "sample"),
+        ({"colour": "red"}, "unknown scan option"),
+    ],
+)
+def test_bad_options_raise_a_typed_error(
+    tmp_path: Path, options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(exposure_scan.ConfigurationError, match=message):
+        exposure_scan.scan(make_csv(tmp_path / "c.csv", 1), **options)
+
+
+def test_missing_path_raises_a_typed_error(tmp_path: Path) -> None:
+    with pytest.raises(exposure_scan.SourceNotFoundError):
+        exposure_scan.scan(tmp_path / "nope.csv")
