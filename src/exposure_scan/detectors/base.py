@@ -84,6 +84,7 @@ class Hits:
     end: np.ndarray
     values: list[str]  # matched text, one per match (never leaves the worker unmasked)
     near_misses: int
+    scores: np.ndarray | None = None  # per-match confidence (NER); None = the detector's score
 
     @classmethod
     def empty(cls) -> Hits:
