@@ -105,6 +105,14 @@ class BatchScanner:
         result.detectors.update(self.detector_entities())
         return result
 
+    def _mask_and_hash(self, det: Any, vals: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """Masked value and keyed hash per match, computed once per distinct value."""
+        enc = pc.dictionary_encode(vals)
+        uniq = enc.dictionary.to_pylist()
+        masked = pa.array([det.mask(v) for v in uniq], pa.string())
+        hashes = pa.array([keyed_hash(det.normalise(v), self.key) for v in uniq], pa.string())
+        return masked.take(enc.indices), hashes.take(enc.indices)
+
     def detector_entities(self) -> dict[str, str]:
         out = {d.ident: d.entity for d in self.detectors}
         if self.ner is not None:
@@ -119,24 +127,17 @@ class BatchScanner:
         rows: np.ndarray,
         start: np.ndarray,
         end: np.ndarray,
-        values: list[str],
+        values: pa.Array | list[str],
         scores: np.ndarray | None = None,
     ) -> pa.Table:
-        n = len(values)
-        memo: dict[str, tuple[str, str]] = {}
-        masked = []
-        hashes = []
-        for v in values:
-            mh = memo.get(v)
-            if mh is None:
-                mh = memo[v] = (det.mask(v), keyed_hash(det.normalise(v), self.key))
-            masked.append(mh[0])
-            hashes.append(mh[1])
+        vals = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+        n = len(vals)
+        masked, hashes = self._mask_and_hash(det, vals)
         cols: dict[str, Any] = {
-            "source": pa.array([src] * n, pa.string()),
+            "source": pa.repeat(pa.scalar(src, pa.string()), n),
             "row": pa.array(rows, pa.int64()),
-            "column": pa.array([column] * n, pa.string()),
-            "entity": pa.array([det.entity] * n, pa.string()),
+            "column": pa.repeat(pa.scalar(column, pa.string()), n),
+            "entity": pa.repeat(pa.scalar(det.entity, pa.string()), n),
             "start": pa.array(start, pa.int32()),
             "end": pa.array(end, pa.int32()),
             "score": pa.array(
@@ -144,13 +145,13 @@ class BatchScanner:
                 if scores is None
                 else scores.astype(np.float32)
             ),
-            "masked": pa.array(masked, pa.string()),
-            "value_hash": pa.array(hashes, pa.string()),
-            "detector": pa.array([det.ident] * n, pa.string()),
+            "masked": masked,
+            "value_hash": hashes,
+            "detector": pa.repeat(pa.scalar(det.ident, pa.string()), n),
         }
         schema = FINDINGS_SCHEMA
         if self.reveal:
-            cols["value"] = pa.array(values, pa.string())
+            cols["value"] = vals
             schema = schema.append(VALUE_FIELD)
         return pa.table(cols, schema=schema)
 

@@ -82,14 +82,35 @@ class Hits:
     cell: np.ndarray  # index into the scanned array, one per match
     start: np.ndarray
     end: np.ndarray
-    values: list[str]  # matched text, one per match (never leaves the worker unmasked)
+    values: pa.Array | list[str]  # matched text per match (never leaves the worker unmasked)
     near_misses: int
     scores: np.ndarray | None = None  # per-match confidence (NER); None = the detector's score
 
     @classmethod
     def empty(cls) -> Hits:
         z = np.zeros(0, dtype=np.int64)
-        return cls(z, z, z, [], 0)
+        return cls(z, z, z, pa.array([], pa.string()), 0)
+
+    @staticmethod
+    def concat(parts: list[Hits]) -> Hits:
+        parts = [p for p in parts if p.cell.size or p.near_misses]
+        if not parts:
+            return Hits.empty()
+        if len(parts) == 1:
+            return parts[0]
+        values = pa.concat_arrays(
+            [
+                p.values if isinstance(p.values, pa.Array) else pa.array(p.values, pa.string())
+                for p in parts
+            ]
+        )
+        return Hits(
+            np.concatenate([p.cell for p in parts]),
+            np.concatenate([p.start for p in parts]),
+            np.concatenate([p.end for p in parts]),
+            values,
+            sum(p.near_misses for p in parts),
+        )
 
 
 def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
@@ -99,26 +120,66 @@ def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
     return np.flatnonzero(mask.to_numpy(zero_copy_only=False))
 
 
-def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None) -> Hits:
-    """Run ``detector`` over a string array: vectorised prefilter, then per-candidate spans.
+def validate_distinct(detector: Detector, values: pa.Array, cache: dict[str, bool]) -> np.ndarray:
+    """Validation result per value, calling ``validate`` once per distinct value (cached)."""
+    uniq = pc.unique(values)
+    verdicts = []
+    for u in uniq.to_pylist():
+        ok = cache.get(u)
+        if ok is None:
+            ok = cache[u] = bool(detector.validate(u))
+        verdicts.append(ok)
+    pos = pc.index_in(values, value_set=uniq).to_numpy(zero_copy_only=False)
+    return np.asarray(verdicts, dtype=bool)[pos]
 
-    ``cache`` maps a matched value to its validation result, shared across batches of a
-    column so each distinct value is validated once.
+
+def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None) -> Hits:
+    """Run ``detector`` over a string array: vectorised prefilter, then validation.
+
+    Cells that are entirely one match (the common case in tables: an email column) stay in
+    Arrow: spans are the whole cell and each distinct value is validated once. Other candidate
+    cells (free text, several values in a cell) get per-cell spans from RE2. ``cache`` maps a
+    matched value to its validation result across the batches of a column.
     """
     idx = candidate_cells(detector, arr)
     if idx.size == 0:
         return Hits.empty()
     if cache is None:
         cache = {}
+    cand = arr.take(pa.array(idx))
+    whole = pc.fill_null(pc.match_substring_regex(cand, f"^(?:{detector.pattern})$"), False)
+    whole_np = whole.to_numpy(zero_copy_only=False)
+    parts = []
+    if whole_np.any():
+        w_idx = idx[whole_np]
+        w_vals = cand.filter(whole)
+        ok = validate_distinct(detector, w_vals, cache)
+        lengths = pc.utf8_length(w_vals).to_numpy(zero_copy_only=False).astype(np.int64)
+        parts.append(
+            Hits(
+                w_idx[ok],
+                np.zeros(int(ok.sum()), dtype=np.int64),
+                lengths[ok],
+                w_vals.filter(pa.array(ok)),
+                int((~ok).sum()),
+            )
+        )
+    if not whole_np.all():
+        parts.append(_find_spans(detector, idx[~whole_np], cand.filter(pc.invert(whole)), cache))
+    return Hits.concat(parts)
+
+
+def _find_spans(
+    detector: Detector, idx: np.ndarray, cand: pa.Array, cache: dict[str, bool]
+) -> Hits:
     rx = compile_re2(detector.pattern)
-    texts = arr.take(pa.array(idx)).to_pylist()
     spans_of: dict[str, list[tuple[int, int, str]]] = {}
     cells: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     values: list[str] = []
     near = 0
-    for i, text in zip(idx.tolist(), texts, strict=True):
+    for i, text in zip(idx.tolist(), cand.to_pylist(), strict=True):
         spans = spans_of.get(text)
         if spans is None:
             spans = []
@@ -127,10 +188,7 @@ def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None
                 ok = cache.get(value)
                 if ok is None:
                     ok = cache[value] = bool(detector.validate(value))
-                if ok:
-                    spans.append((m.start(), m.end(), value))
-                else:
-                    spans.append((-1, -1, value))
+                spans.append((m.start(), m.end(), value) if ok else (-1, -1, value))
             spans_of[text] = spans
         for s, e, v in spans:
             if s < 0:
@@ -144,7 +202,7 @@ def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None
         np.asarray(cells, dtype=np.int64),
         np.asarray(starts, dtype=np.int64),
         np.asarray(ends, dtype=np.int64),
-        values,
+        pa.array(values, pa.string()),
         near,
     )
 
