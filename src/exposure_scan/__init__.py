@@ -12,12 +12,12 @@ Importing the package is cheap: presidio and spaCy are imported only when free t
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .detectors.base import Detector
 from .errors import (
     ConfigurationError,
     ExposureScanError,
@@ -26,12 +26,41 @@ from .errors import (
     UnreadableSourceError,
     UnsupportedFormatError,
 )
-from .findings import FINDINGS_SCHEMA, PartialResult
-from .options import ScanOptions
-from .report import Report
-from .sources.base import SourceAccount
-from .sources.containers import Limits
 from .verdicts.status import Coverage, Status, Verdict
+
+if TYPE_CHECKING:
+    from .detectors.base import Detector
+    from .findings import FINDINGS_SCHEMA, PartialResult
+    from .options import ScanOptions
+    from .report import Report
+    from .sources.base import SourceAccount
+    from .sources.containers import Limits
+
+#: Heavier members, imported on first use (PEP 562) so that ``import exposure_scan`` and the
+#: pytest plugin stay cheap: name -> module.
+_LAZY = {
+    "Detector": ".detectors.base",
+    "FINDINGS_SCHEMA": ".findings",
+    "PartialResult": ".findings",
+    "ScanOptions": ".options",
+    "Report": ".report",
+    "SourceAccount": ".sources.base",
+    "Limits": ".sources.containers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'exposure_scan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "FINDINGS_SCHEMA",
@@ -66,6 +95,8 @@ def scan(paths: PathArg | Sequence[PathArg], **options: Any) -> Report:
     does not exist, or an invalid option, raises.
     """
     from .engine import run_scan
+    from .options import ScanOptions
+    from .report import Report
 
     opts = ScanOptions.from_kwargs(options)
     if isinstance(paths, (str, os.PathLike)):

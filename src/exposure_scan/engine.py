@@ -364,7 +364,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
                         batch = sampler.apply(batch, source.account)
                         if batch.data.num_rows == 0:
                             continue
-                    progress.batch(source.account, batch)
+                    progress.batch(source.account, batch, getattr(source, "bytes_read", 0))
                     if pool is not None:
                         try:
                             inflight[pool.submit(_scan_in_worker, batch)] = batch
@@ -395,7 +395,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
         total.notes[local.ner.note] += 1
     if ner_spec is None:
         total.notes[ner_note] += 1
-    checker = local or BatchScanner(detectors, key, False)
+    checker = BatchScanner(detectors, key, False)  # no NER: controls test the patterns
     controls = [
         result
         for account in accounts
@@ -460,9 +460,9 @@ class Progress:
         with contextlib.suppress(Exception):
             self.callback(event)
 
-    def batch(self, account: SourceAccount, batch: Batch) -> None:
+    def batch(self, account: SourceAccount, batch: Batch, bytes_read: int = 0) -> None:
         self.records += batch.data.num_rows
-        self._emit(account, 0, False)
+        self._emit(account, bytes_read if "!" not in account.source else 0, False)
 
     def source_done(self, account: SourceAccount) -> None:
         if "!" not in account.source:

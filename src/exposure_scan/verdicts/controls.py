@@ -93,11 +93,15 @@ def run_controls(
     ``scanner`` is a :class:`~exposure_scan.engine.BatchScanner` holding the same detector
     instances as the scan; ``entities`` maps detector idents to entities (what ran).
     """
-    from ..sources.base import Batch
 
     ran = set(entities.values())
     cols = list(columns)
     results = []
+    wanted = [e for e in sorted(CONTROL_VALUES) if e in ran]
+    found_per_column = {
+        col.name: _detect_column(scanner, source, col, wanted) if error is None else {}
+        for col in cols
+    }
     for entity, values in sorted(CONTROL_VALUES.items()):
         if entity not in ran:
             results.append(ControlResult(source, entity, False, "no detector for it ran"))
@@ -119,21 +123,12 @@ def run_controls(
         missed: list[str] = []
         tried = 0
         for col in cols:
-            for v in values:
-                text = _through_type(v, col.arrow_type)
-                if text is None:
-                    continue
-                rb = pa.RecordBatch.from_arrays([pa.array([text], pa.string())], names=[col.name])
-                numeric = col.arrow_type is not None and not (
-                    pa.types.is_string(col.arrow_type) or pa.types.is_large_string(col.arrow_type)
-                )
-                found, applicable = _detect(scanner, Batch(source, rb, 0), col, entity, numeric)
-                if not applicable:
-                    continue
-                tried += 1
-                if not found:
-                    missed.append(col.name)
-                    break
+            found, applicable = found_per_column[col.name].get(entity, (True, False))
+            if not applicable:
+                continue
+            tried += 1
+            if not found:
+                missed.append(col.name)
         if missed:
             results.append(
                 ControlResult(
@@ -164,28 +159,58 @@ def _codec_problem(values: Iterable[str], encoding: str | None) -> str | None:
     return None
 
 
-def _detect(
-    scanner: Any, batch: Any, col: ColumnProfile, entity: str, numeric: bool
-) -> tuple[bool, bool]:
-    """(found, applicable): whether a detector of ``entity`` would run on this column at all."""
+def _applies(scanner: Any, col: ColumnProfile, entity: str, numeric: bool) -> bool:
+    """Whether a detector of ``entity`` would run on this column at all."""
     role = col.role
     known = role.entities() if role is not None else frozenset()
     inferred = frozenset({role.entity}) if role is not None and role.entity else frozenset()
-    applicable = False
     for det in scanner.detectors:
-        if det.entity != entity:
-            continue
-        if numeric and not det.numeric:
+        if det.entity != entity or (numeric and not det.numeric):
             continue
         if det.context and not (det.context & (inferred if det.requires_role else known)):
             continue
-        applicable = True
-    if not applicable:
-        return False, False
-    if role is not None:
-        batch.roles[col.name] = role
-    result = scanner.scan(batch)
-    for t in result.findings:
-        if entity in t.column("entity").to_pylist():
-            return True, True
-    return False, True
+        return True
+    return False
+
+
+def _detect_column(
+    scanner: Any, source: str, col: ColumnProfile, entities: list[str]
+) -> dict[str, tuple[bool, bool]]:
+    """entity -> (every control value found, applicable) for one column, in a single scan.
+
+    All control values that the column's type can hold go into one batch under the column's
+    name and role; each row is attributed back to the entity whose control it carries.
+    """
+    from ..sources.base import Batch
+
+    numeric = col.arrow_type is not None and not (
+        pa.types.is_string(col.arrow_type) or pa.types.is_large_string(col.arrow_type)
+    )
+    owners: list[str] = []
+    texts: list[str] = []
+    out: dict[str, tuple[bool, bool]] = {}
+    for entity in entities:
+        if not _applies(scanner, col, entity, numeric):
+            continue
+        for v in CONTROL_VALUES[entity]:
+            text = _through_type(v, col.arrow_type)
+            if text is not None:
+                owners.append(entity)
+                texts.append(text)
+        out[entity] = (False, entity in owners)
+    if not texts:
+        return out
+    rb = pa.RecordBatch.from_arrays([pa.array(texts, pa.string())], names=[col.name])
+    batch = Batch(source, rb, 0)
+    if col.role is not None:
+        batch.roles[col.name] = col.role
+    hits: dict[int, set[str]] = {}
+    for t in scanner.scan(batch).findings:
+        rows = t.column("row").to_pylist()
+        for row, ent in zip(rows, t.column("entity").to_pylist(), strict=True):
+            hits.setdefault(row, set()).add(ent)
+    for entity in out:
+        mine = [i for i, o in enumerate(owners) if o == entity]
+        if mine:
+            out[entity] = (all(entity in hits.get(i, ()) for i in mine), True)
+    return out
