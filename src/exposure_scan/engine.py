@@ -310,7 +310,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     input_bytes = _input_bytes(paths)
     workers = options.effective_workers(input_bytes)
     ner_spec = None if options.ner in (None, False, "off") else options.ner
-    ner_note = "NER off: disabled by the caller (ner='off'); names found by column inference only"
+    ner_note = NER_OFF_NOTE
     if ner_spec is not None and ner_spec != "auto":
         # A pipeline the caller named must exist: fail before reading anything, not per batch.
         from .detectors.ner import load_ner
@@ -380,10 +380,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
                         assert local is not None
                         total.absorb(local.scan(batch))
             except Exception as exc:  # a damaged source must not stop the scan
-                source.account.error = (
-                    f"reading stopped after record {source.account.records_total}: "
-                    f"{describe_error(exc)}"
-                )
+                stop_reading(source.account, exc)
             finally:
                 source.finish()
                 progress.source_done(source.account)
@@ -396,22 +393,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     if ner_spec is None:
         total.notes[ner_note] += 1
     checker = BatchScanner(detectors, key, False)  # no NER: controls test the patterns
-    controls = [
-        result
-        for account in accounts
-        if account.records_read or account.error
-        for result in run_controls(
-            account.source,
-            account.encoding,
-            account.error,
-            [
-                dataclasses.replace(p, nul_share=_nul_share(total, account.source, p.name))
-                for p in book.profiles.get(account.source, {}).values()
-            ],
-            checker,
-            total.detectors,
-        )
-    ]
+    controls = source_controls(accounts, book.profiles, total, checker)
     outcome = ScanOutcome(accounts, total, book.roles, started, time.time(), workers, key)
     outcome.controls = controls
     if sampler is not None:
@@ -422,6 +404,64 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
             "records_scanned": dict(sorted(sampler.kept.items())),
         }
     return outcome
+
+
+# --- hooks shared with other engines (exposure_scan.partitions, exposure_scan.dask) ------
+#: The note of a scan run with NER switched off, whatever engine ran it.
+NER_OFF_NOTE = "NER off: disabled by the caller (ner='off'); names found by column inference only"
+
+
+def stop_reading(account: SourceAccount, exc: BaseException) -> None:
+    """Record that a source could not be read past its current record (the scan goes on)."""
+    account.error = f"reading stopped after record {account.records_total}: {describe_error(exc)}"
+
+
+def scan_batches(
+    batches: Iterable[Batch],
+    book: RoleBook,
+    scanner: BatchScanner,
+    into: PartialResult,
+    sampler: Sampler | None = None,
+    account: SourceAccount | None = None,
+) -> None:
+    """Scan one source's batches in order into ``into``, as :func:`run_scan` does per batch.
+
+    For engines that scan a source, or a slice of one, away from the driver: ``book`` may
+    hold roles decided elsewhere. What was scanned before an exception stays in ``into``.
+    """
+    for batch in batches:
+        book.assign(batch)
+        if sampler is not None:
+            assert account is not None, "sampling needs the source's account"
+            batch = sampler.apply(batch, account)
+            if batch.data.num_rows == 0:
+                continue
+        into.absorb(scanner.scan(batch))
+
+
+def source_controls(
+    accounts: Sequence[SourceAccount],
+    profiles: dict[str, dict[str, ColumnProfile]],
+    total: PartialResult,
+    checker: BatchScanner,
+) -> list[ControlResult]:
+    """Positive controls of every source that was read (or failed), from its column profiles."""
+    return [
+        result
+        for account in accounts
+        if account.records_read or account.error
+        for result in run_controls(
+            account.source,
+            account.encoding,
+            account.error,
+            [
+                dataclasses.replace(p, nul_share=_nul_share(total, account.source, p.name))
+                for p in profiles.get(account.source, {}).values()
+            ],
+            checker,
+            total.detectors,
+        )
+    ]
 
 
 @dataclass(frozen=True)
