@@ -1,0 +1,191 @@
+"""A compact lexicon of given names and surnames, built once from ``names-dataset``.
+
+Why a package and not a hand-written list: names-dataset (a maintained, 2025 release) ranks
+names per country for 100+ countries, so a Yoruba, Tamil or Hungarian name weighs the same
+as an English one. Its pickles take ~6 s and ~1 GB to load, far too much per scan, so the
+first use distils them into a small gzip text file (one accent-folded name a line) in the
+user cache directory, versioned by the names-dataset version; later loads take a fraction of
+a second. Without names-dataset the lexicon is empty and column inference relies on the
+shape of the values and the header, and says so in its evidence.
+
+The package is never imported (its ``__init__`` imports pycountry): the pickles are read by
+path.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import importlib.metadata
+import importlib.util
+import os
+import pickle
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = [
+    "MAX_RANK",
+    "NameLexicon",
+    "build_lexicon",
+    "cache_dir",
+    "fold",
+    "name_lexicon",
+]
+
+#: Keep a name when some country ranks it at least this high: the ~200k names that make up
+#: nearly every real name list; the long tail is mostly noise (typos, words, handles).
+MAX_RANK: Final = 2000
+_FORMAT: Final = 1  # bump when the file layout or the selection changes
+_PACKAGE: Final = "names-dataset"
+_PICKLES: Final = ("first_names.pkl.gz", "last_names.pkl.gz")
+
+_LETTERS: Final = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "ð": "d", "þ": "th"}
+    | {"ŀ": "l", "ħ": "h", "ŧ": "t", "’": "'", "ʼ": "'"}
+)
+
+
+@functools.cache
+def _no_marks() -> dict[int, str | None]:
+    """Combining marks (below U+1F000, where all of them are) -> deleted, plus _LETTERS."""
+    table: dict[int, str | None] = {
+        cp: None for cp in range(0x300, 0x1F000) if unicodedata.combining(chr(cp))
+    }
+    table.update(_LETTERS)
+    return table
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form (``Łukasz`` = ``lukasz``, ``Müller`` = ``muller``)."""
+    if text.isascii():
+        return text.casefold()
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_no_marks())
+
+
+@dataclass(frozen=True)
+class NameLexicon:
+    """Folded single-word names; ``source`` names the data (None: no lexicon available)."""
+
+    names: frozenset[str]
+    source: str | None
+    note: str = ""
+
+    @property
+    def available(self) -> bool:
+        return bool(self.names)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and fold(word) in self.names
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def cache_dir() -> Path:
+    """``$EXPOSURE_SCAN_CACHE``, else ``$XDG_CACHE_HOME/exposure_scan``, else
+    ``~/.cache/exposure_scan``."""
+    override = os.environ.get("EXPOSURE_SCAN_CACHE")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "exposure_scan"
+
+
+def _dataset() -> tuple[str, list[Path]] | None:
+    """The installed names-dataset version and its pickles, without importing it."""
+    try:
+        spec = importlib.util.find_spec("names_dataset")
+        version = importlib.metadata.version(_PACKAGE)
+    except (ImportError, ValueError, importlib.metadata.PackageNotFoundError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "v3"
+    paths = [folder / name for name in _PICKLES]
+    if not all(p.is_file() for p in paths):
+        return None
+    return version, paths
+
+
+def _selected(entries: Mapping[str, Any], max_rank: int) -> Iterable[str]:
+    """Single-word names some country ranks within ``max_rank``, folded."""
+    for name, info in entries.items():
+        if not isinstance(name, str) or not isinstance(info, dict):
+            continue
+        ranks = info.get("rank") or {}
+        if not ranks:
+            continue
+        try:
+            best = min(int(r) for r in ranks.values())
+        except (TypeError, ValueError):
+            continue
+        word = fold(name.strip())
+        if best <= max_rank and word and not any(c.isspace() for c in word):
+            yield word
+
+
+def build_lexicon(pickles: Iterable[Path], dest: Path, *, max_rank: int = MAX_RANK) -> int:
+    """Distil names-dataset pickles into ``dest`` (gzip text); returns the number of names.
+
+    The file is written next to ``dest`` and renamed into place, so concurrent builders and
+    readers never see half a file.
+    """
+    words: set[str] = set()
+    for path in pickles:
+        with gzip.open(path, "rb") as fh:
+            entries = pickle.load(fh)  # the package's own data file, read as it reads it
+        words.update(_selected(entries, max_rank))
+        del entries
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=dest.name, suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            gz.write("\n".join(sorted(words)).encode("utf-8"))
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(words)
+
+
+def read_lexicon(path: Path) -> frozenset[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(fh.read().split("\n")) - {""}
+
+
+def lexicon_path(version: str) -> Path:
+    return cache_dir() / f"names-{version}-r{MAX_RANK}-f{_FORMAT}.txt.gz"
+
+
+@functools.cache
+def name_lexicon() -> NameLexicon:
+    """The name lexicon of this process: read from the cache, built on first use."""
+    found = _dataset()
+    if found is None:
+        return NameLexicon(frozenset(), None, "names-dataset not installed")
+    version, pickles = found
+    source = f"{_PACKAGE} {version}"
+    path = lexicon_path(version)
+    try:
+        return NameLexicon(read_lexicon(path), source)
+    except (OSError, EOFError, UnicodeDecodeError):
+        pass  # not built yet, or damaged: (re)build it
+    try:
+        build_lexicon(pickles, path)
+        return NameLexicon(read_lexicon(path), source)
+    except OSError:
+        # Read-only home: build in memory, once per process (slow, but correct).
+        with tempfile.TemporaryDirectory() as tmp:
+            scratch = Path(tmp) / path.name
+            try:
+                build_lexicon(pickles, scratch)
+                return NameLexicon(read_lexicon(scratch), source, "lexicon cache not writable")
+            except (OSError, EOFError, pickle.UnpicklingError):
+                return NameLexicon(frozenset(), None, "names-dataset unreadable")
+    except (EOFError, pickle.UnpicklingError, MemoryError):
+        return NameLexicon(frozenset(), None, "names-dataset unreadable")
