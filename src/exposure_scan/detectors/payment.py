@@ -1,8 +1,16 @@
-"""Payment data detectors: card numbers (IBAN, masked cards and the rest: see the catalogue)."""
+"""Payment data detectors: cards (full, truncated, expiry, security code), bank accounts, wallets.
+
+Values with a checksum or registry behind them (card numbers, IBANs, ABA routing numbers,
+wallet addresses) are detected anywhere. Values that are only a shape (``12/27``, ``123``,
+``COBADEFF``) are detected only in a column whose role names the entity (``context``): a
+three-digit number is a security code only in a CVV column.
+"""
 
 from __future__ import annotations
 
-from ..masking import mask_digits_keep_last
+from stdnum import ean
+
+from ..masking import mask_all, mask_digits_keep_last, mask_generic
 from . import checksums
 from .base import Detector
 
@@ -23,6 +31,8 @@ class CreditCardDetector(Detector):
     numeric = True
 
     def validate(self, value: str) -> bool:
+        if len(value) == 13 and value.isdigit() and ean.is_valid(value):
+            return False  # an EAN-13 barcode first: 13-digit Visa PANs are no longer issued
         return checksums.is_card_number(value)
 
     def normalise(self, value: str) -> str:
@@ -30,3 +40,171 @@ class CreditCardDetector(Detector):
 
     def mask(self, value: str) -> str:
         return mask_digits_keep_last(value, 4)
+
+
+class MaskedCardDetector(Detector):
+    """A PCI-style truncated PAN (``411111******1111``, ``**** **** **** 1111``).
+
+    Truncated PANs are not cardholder data under PCI DSS but still tie a person to a card (the
+    last four digits are what support lines ask for), so they are reported as their own entity.
+    The pattern takes the whole run of digits, mask characters and separators so that a longer
+    run is refused as a whole rather than cut into a plausible piece.
+    """
+
+    entity = "MASKED_CARD"
+    name = "masked_card"
+    version = "1"
+    pattern = r"(?:[0-9][ \-]?)*[*xX•#](?:[ \-]?[*xX•#]){3}(?:[ \-]?[0-9*xX•#])*"
+    prefilter = r"[*xX•#](?:[ \-]?[*xX•#]){3}"
+    score = 0.85
+
+    def validate(self, value: str) -> bool:
+        return checksums.is_masked_card(value)
+
+    def normalise(self, value: str) -> str:
+        """Separators dropped and every mask character written ``*``."""
+        body = value.replace(" ", "").replace("-", "")
+        return "".join(c if c.isdigit() else "*" for c in body)
+
+    def mask(self, value: str) -> str:
+        return mask_digits_keep_last(value, 4)
+
+
+class CardExpiryDetector(Detector):
+    """``MM/YY``, ``MM/YYYY``, ``MM-YY`` or ``MMYY`` in a card-expiry column.
+
+    The pattern takes whole slash/dash-joined number runs, so the ``12-31`` inside a full date
+    such as ``2027-12-31`` is not mistaken for an expiry.
+    """
+
+    entity = "CARD_EXPIRY"
+    name = "card_expiry"
+    version = "1"
+    pattern = r"\b[0-9]{2,4}(?:[/\-][0-9]{1,4})*\b"
+    score = 0.8
+    numeric = True
+    context = frozenset({"CARD_EXPIRY"})
+
+    def validate(self, value: str) -> bool:
+        return checksums.is_card_expiry(value)
+
+    def mask(self, value: str) -> str:
+        return mask_all(value)
+
+
+class CardSecurityCodeDetector(Detector):
+    """CVV/CVC: 3 or 4 digits in a security-code column (PCI DSS forbids storing it at all)."""
+
+    entity = "CARD_SECURITY_CODE"
+    name = "card_security_code"
+    version = "1"
+    pattern = r"\b[0-9]{3,4}\b"
+    score = 0.8
+    numeric = True
+    context = frozenset({"CARD_SECURITY_CODE"})
+
+    def mask(self, value: str) -> str:
+        return mask_all(value)
+
+
+def mask_iban(value: str) -> str:
+    """Country code and the last four characters stay (``DE** **** **** **** **30 00``)."""
+    total = sum(c.isalnum() for c in value)
+    seen = 0
+    out = []
+    for c in value:
+        if c.isalnum():
+            seen += 1
+            out.append(c if seen <= 2 or seen > total - 4 else "*")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+class IbanDetector(Detector):
+    """IBAN, unspaced or in groups of four, with valid mod-97 check digits and country length.
+
+    Spaced IBANs are matched group by group (``DE89 3704 ...``) so a following word in capitals
+    is not taken into the candidate.
+    """
+
+    entity = "IBAN_CODE"
+    name = "iban"
+    version = "1"
+    pattern = r"\b[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)\b"
+    prefilter = r"[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}"
+    score = 0.95
+
+    def validate(self, value: str) -> bool:
+        return checksums.is_iban(value)
+
+    def normalise(self, value: str) -> str:
+        return value.replace(" ", "").upper()
+
+    def mask(self, value: str) -> str:
+        return mask_iban(value)
+
+
+class SwiftCodeDetector(Detector):
+    """SWIFT/BIC (8 or 11 capitals, ISO country at 5-6) in a SWIFT column only.
+
+    BIC-shaped words (``COBADEFF`` has the shape of any 8-letter capitalised word whose
+    letters 5-6 happen to be a country) are far too common in text to be reported alone.
+    """
+
+    entity = "SWIFT_CODE"
+    name = "swift_code"
+    version = "1"
+    pattern = r"\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b"
+    score = 0.8
+    context = frozenset({"SWIFT_CODE"})
+
+    def validate(self, value: str) -> bool:
+        return checksums.is_swift_bic(value)
+
+
+class BankAccountDetector(Detector):
+    """US ABA routing number (3-7-1 checksum, Federal Reserve prefix) or UK sort code
+    (``NN-NN-NN``, no checksum) in a bank-account or bank-routing column (headers such as
+    ``routing_number`` or ``sort_code`` announce a SWIFT_CODE-like routing code)."""
+
+    entity = "BANK_ACCOUNT"
+    name = "bank_account"
+    version = "1"
+    pattern = r"\b[0-9]{9}\b|\b[0-9]{2}-[0-9]{2}-[0-9]{2}\b"
+    score = 0.8
+    numeric = True
+    context = frozenset({"BANK_ACCOUNT", "SWIFT_CODE"})
+
+    def validate(self, value: str) -> bool:
+        return checksums.is_aba_routing(value) or checksums.is_uk_sort_code(value)
+
+    def mask(self, value: str) -> str:
+        return mask_digits_keep_last(value, 2)
+
+
+class CryptoWalletDetector(Detector):
+    """Bitcoin (base58check, bech32/bech32m) and Ethereum addresses, checksums verified.
+
+    Use :meth:`chain` to name the chain of a match.
+    """
+
+    entity = "CRYPTO"
+    name = "crypto_wallet"
+    version = "1"
+    pattern = (
+        r"\b(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{8,87}|BC1[02-9AC-HJ-NP-Z]{8,87}"
+        r"|0x[0-9a-fA-F]{40})\b"
+    )
+    prefilter = r"[13][1-9A-HJ-NP-Za-km-z]{25}|[bB][cC]1[0-9A-Za-z]{8}|0x[0-9a-fA-F]{40}"
+    score = 0.9
+
+    def validate(self, value: str) -> bool:
+        return checksums.is_crypto_wallet(value) is not None
+
+    def chain(self, value: str) -> str | None:
+        """``"bitcoin"``, ``"ethereum"`` or None."""
+        return checksums.is_crypto_wallet(value)
+
+    def mask(self, value: str) -> str:
+        return mask_generic(value)
