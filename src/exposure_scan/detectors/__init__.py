@@ -129,8 +129,14 @@ _CATALOGUE: tuple[type[Detector], ...] = (
 
 
 def default_detectors() -> list[Detector]:
-    """A fresh instance of every built-in detector, in a stable order."""
-    return [cls() for cls in _CATALOGUE]
+    """A fresh instance of every built-in detector, in a stable order.
+
+    Pattern detectors first, then the structured-cell detectors that only run in columns whose
+    role column inference confirmed (names, street lines, places).
+    """
+    from .structured import structured_detectors
+
+    return [cls() for cls in _CATALOGUE] + structured_detectors()
 
 
 # --------------------------------------------------------------------------- run-time detectors
