@@ -62,6 +62,13 @@ from exposure_scan.detectors.identity import birth_date_candidates, is_plausible
 from exposure_scan.detectors.phone import DEFAULT_REGIONS
 
 ENTITIES = {
+    # structured cells in confirmed columns, and column-context entities
+    "PERSON",
+    "POSTAL_ADDRESS",
+    "LOCATION",
+    "VEHICLE_MODEL",
+    "SPECIAL_CATEGORY",
+    "NATIONAL_ID",
     "EMAIL_ADDRESS",
     "PHONE_NUMBER",
     "CREDIT_CARD",
@@ -151,6 +158,10 @@ CONTEXT = {
     HexPasswordHashDetector: {"PASSWORD", "PASSWORD_HASH"},
     UsernameDetector: {"USERNAME"},
 }
+# Structured-cell and column-context detectors: their context is their own entity.
+for _det in default_detectors():
+    if type(_det).__module__.endswith((".structured", ".context")):
+        CONTEXT[type(_det)] = {_det.entity}
 
 
 @pytest.mark.parametrize("det", default_detectors(), ids=lambda d: d.ident)

@@ -120,8 +120,8 @@ _NAME_PART = st.one_of(
 @settings(max_examples=150, deadline=None)
 def test_any_name_shaped_cell_matches_whole(parts: list[str]) -> None:
     cell = " ".join(parts)
-    if len(cell.split()) > 8:
-        return
+    if len(cell.split()) > 8 or is_placeholder(cell):
+        return  # placeholders ("None", "N/A") are near misses by design
     hits = find(PersonCellDetector(), pa.array([cell]))
     assert _values(hits) == [cell]
 

@@ -67,11 +67,14 @@ class BatchScanner:
                     result.anomalies[(src, cells.name, "nul")] += nul
             role = batch.roles.get(cells.name)
             known = role.entities() if role is not None else frozenset()
+            header = role.hint.entity if role is not None and role.hint is not None else None
             inferred = frozenset({role.entity}) if role is not None and role.entity else frozenset()
             for det in self.detectors:
                 if cells.numeric and not det.numeric:
                     continue
                 if det.context and not (det.context & (inferred if det.requires_role else known)):
+                    continue
+                if header in det.vetoed_by:
                     continue
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > 1_000_000:

@@ -134,9 +134,10 @@ def default_detectors() -> list[Detector]:
     Pattern detectors first, then the structured-cell detectors that only run in columns whose
     role column inference confirmed (names, street lines, places).
     """
+    from .context import context_detectors
     from .structured import structured_detectors
 
-    return [cls() for cls in _CATALOGUE] + structured_detectors()
+    return [cls() for cls in _CATALOGUE] + structured_detectors() + context_detectors()
 
 
 # --------------------------------------------------------------------------- run-time detectors

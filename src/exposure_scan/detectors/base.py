@@ -52,6 +52,12 @@ class Detector:
     #: Run only where column inference, with value evidence, gave the column one of the
     #: ``context`` entities (a header alone is not enough: structured name/address cells).
     requires_role: ClassVar[bool] = False
+    #: Header hints that rule this detector out for a column: a dotted quad in a ``version``
+    #: column is a version, not an address. Only for entities whose shape proves little.
+    vetoed_by: ClassVar[frozenset[str]] = frozenset()
+    #: RE2 pattern for the text just before a match that rules it out in free text
+    #: (``v1.2.3.4``, ``firmware 1.2.3.4``); matched against the 24 characters before it.
+    veto_before: ClassVar[str | None] = None
 
     def validate(self, value: str) -> bool:
         """True when a shape match is the real thing (checksum, registry, ...)."""
@@ -173,6 +179,7 @@ def _find_spans(
     detector: Detector, idx: np.ndarray, cand: pa.Array, cache: dict[str, bool]
 ) -> Hits:
     rx = compile_re2(detector.pattern)
+    veto = compile_re2(detector.veto_before + "$") if detector.veto_before else None
     spans_of: dict[str, list[tuple[int, int, str]]] = {}
     cells: list[int] = []
     starts: list[int] = []
@@ -185,6 +192,8 @@ def _find_spans(
             spans = []
             for m in rx.finditer(text):
                 value = m.group()
+                if veto is not None and veto.search(text[max(0, m.start() - 24) : m.start()]):
+                    continue
                 ok = cache.get(value)
                 if ok is None:
                     ok = cache[value] = bool(detector.validate(value))

@@ -265,6 +265,33 @@ es: cif, nif iva
 nl: btw nummer, btw nr, btw id
 pt: nipc, número de iva
 # online
+[SPECIAL_CATEGORY]
+en: health, health condition, medical condition, diagnosis, diagnoses, medical history,
+    medication, medications, allergy, allergies, disability, disabilities, blood type,
+    religion, religious belief, faith~, ethnicity, ethnic origin, race~, sexual orientation,
+    political opinion, political party, trade union, union membership, biometric,
+    pregnancy
+it: salute, stato di salute, diagnosi, patologia, patologie, anamnesi, farmaci, allergie,
+    disabilità, invalidità, gruppo sanguigno, religione, etnia, origine etnica,
+    orientamento sessuale, opinioni politiche, partito politico, iscrizione sindacale,
+    sindacato~, gravidanza
+de: gesundheit, gesundheitszustand, diagnose, vorerkrankungen, krankheiten, medikamente,
+    allergien, behinderung, schwerbehinderung, blutgruppe, religion, konfession,
+    religionszugehörigkeit, ethnische herkunft, sexuelle orientierung, politische meinung,
+    parteizugehörigkeit, gewerkschaft, gewerkschaftszugehörigkeit, schwangerschaft
+fr: santé, état de santé, diagnostic, antécédents médicaux, maladie, maladies, médicaments,
+    allergies, handicap, groupe sanguin, religion, confession, origine ethnique,
+    orientation sexuelle, opinion politique, parti politique, syndicat, appartenance syndicale,
+    grossesse
+es: salud, estado de salud, diagnóstico, historial médico, enfermedad, medicamentos,
+    alergias, discapacidad, grupo sanguíneo, religión, origen étnico, orientación sexual,
+    opinión política, partido político, afiliación sindical, embarazo
+nl: gezondheid, diagnose, medische geschiedenis, medicatie, allergieën, handicap, bloedgroep,
+    religie, geloof~, etniciteit, etnische afkomst, seksuele geaardheid, politieke voorkeur,
+    vakbond, zwangerschap
+pt: saúde, estado de saúde, diagnóstico, historial médico, doença, medicamentos, alergias,
+    deficiência, tipo sanguíneo, grupo sanguíneo, religião, etnia, origem étnica,
+    orientação sexual, opinião política, partido político, sindicato~, gravidez
 [IP_ADDRESS]
 *: ip, ip address, ipv4, ipv6, ip addr, remote addr, remote ip, client ip, source ip, src ip,
     last ip, login ip, x forwarded for
@@ -451,13 +478,23 @@ es: producto, artículo~
 nl: product, artikel~
 pt: produto, artigo~
 [MODEL]
-en: model, car model, make, model name, vehicle model, brand~
+en: model, make, model name, brand~
 it: modello, marca~
-de: modell, marke~, fahrzeugmodell
+de: modell, marke~
 fr: modèle, marque~
 es: modelo, marca~
 nl: model, merk~
 pt: modelo, marca~
+[VEHICLE_MODEL]
+en: car model, vehicle model, car make, vehicle make, make and model, car, vehicle,
+    vehicle type, car ordered, vehicle ordered, ordered model, car owned, trim level~
+it: modello auto, modello veicolo, modello vettura, veicolo, auto, autovettura, vettura,
+    allestimento~
+de: fahrzeugmodell, automodell, fahrzeug, fahrzeugtyp, pkw, wagen~, ausstattungslinie~
+fr: modèle de voiture, modèle du véhicule, véhicule, voiture, finition~
+es: modelo de coche, modelo del vehículo, vehículo, coche, automóvil
+nl: automodel, voertuig, voertuigtype, auto, wagen~
+pt: modelo do carro, modelo do veículo, veículo, carro, viatura
 [FILE]
 en: file, filename, file name, path, filepath, file path, attachment, zip file
 it: allegato, nome file

@@ -40,6 +40,11 @@ class IpAddressDetector(Detector):
     )
     prefilter = rf"[0-9]\.[0-9]+\.[0-9]+\.[0-9]|[{_HEX}]::|::[{_HEX}]|(?:[{_HEX}]{{1,4}}:){{7}}"
     score = 0.85
+    vetoed_by = frozenset({"META", "MODEL", "PRODUCT", "ID"})
+    veto_before = (
+        r"(?i)(?:\bv|\bver\.?|version|release|build|firmware|\bfw|\brev\.?|\bref\.?|\bsdk"
+        r"|\bapp|\bos)\s*[:=#]?\s*"
+    )
 
     def validate(self, value: str) -> bool:
         if ":" not in value:
