@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from .columns import iter_cells
 from .detectors import default_detectors
-from .detectors.base import Detector, find
+from .detectors.base import Detector, applies, find
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError
 from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult
@@ -66,15 +66,8 @@ class BatchScanner:
                 if nul:
                     result.anomalies[(src, cells.name, "nul")] += nul
             role = batch.roles.get(cells.name)
-            known = role.entities() if role is not None else frozenset()
-            header = role.hint.entity if role is not None and role.hint is not None else None
-            inferred = frozenset({role.entity}) if role is not None and role.entity else frozenset()
             for det in self.detectors:
-                if cells.numeric and not det.numeric:
-                    continue
-                if det.context and not (det.context & (inferred if det.requires_role else known)):
-                    continue
-                if header in det.vetoed_by:
+                if not applies(det, role, cells.numeric):
                     continue
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > 1_000_000:

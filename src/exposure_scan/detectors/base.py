@@ -81,6 +81,24 @@ class Detector:
         return f"<{type(self).__name__} {self.ident} -> {self.entity}>"
 
 
+def applies(detector: Detector, role: Any, numeric: bool) -> bool:
+    """Whether ``detector`` runs on a column with this role (``detectors.roles.ColumnRole``).
+
+    The one rule shared by the engine and the positive controls: numeric columns get numeric
+    detectors only; a context detector needs the column's role (by header, or by value evidence
+    when ``requires_role``) to name its entity; a veto in the header rules a detector out.
+    """
+    if numeric and not detector.numeric:
+        return False
+    if role is None:
+        return not detector.context
+    if detector.context:
+        have = {role.entity} if detector.requires_role else set(role.entities())
+        if not detector.context & have:
+            return False
+    return not (role.hint is not None and role.hint.entity in detector.vetoed_by)
+
+
 @dataclass
 class Hits:
     """Validated matches of one detector in one array, plus near misses."""

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..columns import to_string
+from ..detectors.base import applies
 
 #: Documented test values per entity: never real people. Sources: card networks' published
 #: test PANs; IBAN registry examples; reserved example domains (RFC 2606) and drama-range
@@ -159,20 +160,6 @@ def _codec_problem(values: Iterable[str], encoding: str | None) -> str | None:
     return None
 
 
-def _applies(scanner: Any, col: ColumnProfile, entity: str, numeric: bool) -> bool:
-    """Whether a detector of ``entity`` would run on this column at all."""
-    role = col.role
-    known = role.entities() if role is not None else frozenset()
-    inferred = frozenset({role.entity}) if role is not None and role.entity else frozenset()
-    for det in scanner.detectors:
-        if det.entity != entity or (numeric and not det.numeric):
-            continue
-        if det.context and not (det.context & (inferred if det.requires_role else known)):
-            continue
-        return True
-    return False
-
-
 def _detect_column(
     scanner: Any, source: str, col: ColumnProfile, entities: list[str]
 ) -> dict[str, tuple[bool, bool]]:
@@ -190,7 +177,7 @@ def _detect_column(
     texts: list[str] = []
     out: dict[str, tuple[bool, bool]] = {}
     for entity in entities:
-        if not _applies(scanner, col, entity, numeric):
+        if not any(d.entity == entity and applies(d, col.role, numeric) for d in scanner.detectors):
             continue
         for v in CONTROL_VALUES[entity]:
             text = _through_type(v, col.arrow_type)
