@@ -9,18 +9,20 @@ requested: tar members are streamed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import tarfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..errors import ExposureScanError, LimitExceededError, SourceNotFoundError
 from .base import Batch, HashingReader, Source, SourceAccount
 from .containers import (
     BoundedReader,
+    DamageGuard,
     Limits,
     PrefixedReader,
     decompress,
@@ -45,26 +47,72 @@ class ReadOptions:
     limits: Limits = field(default_factory=Limits)
 
 
+#: Formats whose records are lines: a line cut by a truncated stream is one lost record.
+LINE_FORMATS = frozenset({"csv", "tsv", "csv;", "psv", "jsonl", "text"})
+
+
+class Reopened(PrefixedReader):
+    """A second, independent reading of a source's bytes; closing it closes what it opened."""
+
+    def __init__(self, stream: Any, opened: list[Any]) -> None:
+        super().__init__(b"", stream)
+        self._opened = opened
+
+    def close(self) -> None:
+        super().close()
+        for obj in reversed(self._opened):
+            with contextlib.suppress(Exception):
+                obj.close()
+
+
+Opener = Callable[[], Reopened]
+
+
+@dataclass
+class Tap:
+    """What watches a source's byte stream: the hash of the evidence, and decoder damage.
+
+    ``reopen`` reads the same bytes again from the start when that is possible (a file, a zip
+    member, or a compressed layer over one of those; never a tar member, which is streamed).
+    """
+
+    hasher: HashingReader
+    guards: list[DamageGuard] = field(default_factory=list)
+    reopen: Opener | None = None
+
+    def settle(self, account: SourceAccount) -> None:
+        """Hash the whole stream and record any damage found while decoding it."""
+        try:
+            self.hasher.drain()
+        except Exception as exc:  # e.g. a zip member whose CRC check fails at its end
+            if account.error is None:
+                account.error = f"stream could not be read to its end: {_describe(exc)}"
+        account.sha256 = self.hasher.hexdigest()
+        account.size = self.hasher.bytes_read
+        for guard in self.guards:
+            if guard.error is None:
+                continue
+            if account.error is None:
+                account.error = guard.error
+            if guard.dropped_tail and account.format in LINE_FORMATS:
+                account.unreadable(account.records_total, "last record cut by the truncation")
+                guard.dropped_tail = 0
+
+
 class LeafSource:
     """A record-yielding reader plus what must happen when it is done (hash, clean-up)."""
 
-    def __init__(self, inner: Any, hasher: HashingReader | None, cleanup: Any = None) -> None:
+    def __init__(self, inner: Any, tap: Tap, cleanup: Any = None) -> None:
         self.inner = inner
         self.account: SourceAccount = inner.account
-        self._hasher = hasher
+        self._tap = tap
         self._cleanup = cleanup
 
     def batches(self) -> Iterator[Batch]:
         return iter(self.inner.batches())
 
     def finish(self) -> None:
-        if self._hasher is not None:
-            try:
-                self._hasher.drain()
-            except Exception:  # the damage is already recorded by the caller
-                self.account.notes.append("stream could not be read to its end for hashing")
-            self.account.sha256 = self._hasher.hexdigest()
-            self.account.size = self._hasher.bytes_read
+        self._tap.settle(self.account)
         if self._cleanup is not None:
             self._cleanup.close()
 
@@ -72,19 +120,16 @@ class LeafSource:
 class AccountOnly:
     """A source with no records: an unreadable file, or an archive (members are sources)."""
 
-    def __init__(self, account: SourceAccount, hasher: HashingReader | None = None) -> None:
+    def __init__(self, account: SourceAccount, tap: Tap | None) -> None:
         self.account = account
-        self._hasher = hasher
+        self._tap = tap
 
     def batches(self) -> Iterator[Batch]:
         return iter(())
 
     def finish(self) -> None:
-        if self._hasher is not None:
-            with contextlib.suppress(Exception):
-                self._hasher.drain()
-            self.account.sha256 = self._hasher.hexdigest()
-            self.account.size = self._hasher.bytes_read
+        if self._tap is not None:
+            self._tap.settle(self.account)
 
 
 def iter_sources(paths: Sequence[str | os.PathLike[str]], options: ReadOptions) -> Iterator[Any]:
@@ -110,11 +155,18 @@ def _file_sources(name: str, path: str, options: ReadOptions) -> Iterator[Any]:
     try:
         raw = open_binary(path)
     except OSError as exc:
-        yield AccountOnly(SourceAccount(name, path, error=f"cannot open: {exc.strerror}"))
+        yield AccountOnly(SourceAccount(name, path, error=f"cannot open: {exc.strerror}"), None)
         return
     hasher = HashingReader(raw)
     try:
-        yield from _stream_sources(name, path, hasher, hasher, path, 0, [], options)
+        tap = Tap(hasher, reopen=functools.partial(_reopen_file, path))
+        yield from _stream_sources(name, path, hasher, tap, path, 0, [], options)
+    except Exception as exc:  # a hostile file must cost its own account, never the scan
+        account = SourceAccount(name, path, error=f"cannot read: {_describe(exc)}")
+        with contextlib.suppress(OSError), open_binary(path) as again:
+            tap = Tap(HashingReader(again))
+            tap.settle(account)
+        yield AccountOnly(account, None)
     finally:
         raw.close()
 
@@ -123,7 +175,7 @@ def _stream_sources(
     name: str,
     path: str,
     stream: Any,
-    hasher: HashingReader,
+    tap: Tap,
     real_path: str | None,
     depth: int,
     compression: list[str],
@@ -133,21 +185,31 @@ def _stream_sources(
     account = SourceAccount(name, path, compression=list(compression))
     try:
         head = read_head(stream, HEAD_BYTES)
-    except (OSError, EOFError, ExposureScanError, ValueError) as exc:
+    except Exception as exc:  # e.g. a zip member failing its CRC check within its head
         account.error = f"cannot read: {_describe(exc)}"
-        yield AccountOnly(account, hasher)
+        yield AccountOnly(account, tap)
         return
     comp = sniff_compression(head)
     if comp is not None:
         if len(compression) >= options.limits.max_archive_depth:
             account.error = "too many nested compression layers"
-            yield AccountOnly(account, hasher)
+            yield AccountOnly(account, tap)
             return
-        inner = BoundedReader(
-            decompress(comp, PrefixedReader(head, stream)), hasher, options.limits, name
-        )
+        guard = DamageGuard(decompress(comp, PrefixedReader(head, stream)), comp)
+        inner = BoundedReader(guard, tap.hasher, options.limits, name)
         yield from _stream_sources(
-            name, path, inner, hasher, None, depth, [*compression, comp], options
+            name,
+            path,
+            inner,
+            Tap(
+                tap.hasher,
+                [*tap.guards, guard],
+                _reopen_layer(tap.reopen, comp, options.limits, name),
+            ),
+            None,
+            depth,
+            [*compression, comp],
+            options,
         )
         return
     container = sniff_container(head)
@@ -155,10 +217,10 @@ def _stream_sources(
         if depth >= options.limits.max_archive_depth:
             account.format = container
             account.error = f"archive nesting deeper than {options.limits.max_archive_depth}"
-            yield AccountOnly(account, hasher)
+            yield AccountOnly(account, tap)
             return
         yield from _archive_sources(
-            container, name, path, head, stream, hasher, real_path, depth, account, options
+            container, name, path, head, stream, tap, real_path, depth, account, options
         )
         return
     if container is not None:  # parquet, feather, orc, arrow stream
@@ -172,32 +234,34 @@ def _stream_sources(
             open_path = real_path
         yield LeafSource(
             ColumnarSource(open_path, account, fmt=container, batch_rows=options.batch_rows),
-            hasher,
+            tap,
             tmp,
         )
         return
-    yield _text_source(name, head, stream, hasher, account, options)
+    yield _text_source(name, head, stream, tap, account, options)
 
 
 def _text_source(
     name: str,
     head: bytes,
     stream: Any,
-    hasher: HashingReader,
+    tap: Tap,
     account: SourceAccount,
     options: ReadOptions,
 ) -> Any:
     if not head:
-        account.format = "empty"
-        return LeafSource(_Empty(account), hasher)
+        # Nothing decoded: an empty file, or a compressed stream cut before its first block.
+        account.format = "unknown" if any(g.error for g in tap.guards) else "empty"
+        return LeafSource(_Empty(account), tap)
     encoding = sniff_encoding(head)
     account.encoding = encoding
     if is_binary(head, encoding):
         account.format = "binary"
         account.error = "binary data of no supported format"
-        return AccountOnly(account, hasher)
+        return AccountOnly(account, tap)
     head_text = decode_head(head, encoding)
-    fmt = sniff_text_format(head_text, name)
+    complete = len(head) < HEAD_BYTES  # the head is the whole stream
+    fmt = sniff_text_format(head_text, name, complete=complete)
     full = PrefixedReader(head, stream)
     if fmt == "csv":
         from .delimited import DelimitedSource
@@ -209,11 +273,13 @@ def _text_source(
                 head_text=head_text,
                 encoding=encoding,
                 block_size=options.block_size,
+                reopen=tap.reopen,
+                complete=complete,
             ),
-            hasher,
+            tap,
         )
     text = io.TextIOWrapper(
-        io.BufferedReader(full, 1 << 20),  # type: ignore[arg-type]
+        io.BufferedReader(cast(io.RawIOBase, full), 1 << 20),
         encoding=encoding,
         errors="surrogateescape",
         newline=None,
@@ -222,15 +288,15 @@ def _text_source(
         from .jsonl import JsonSource
 
         return LeafSource(
-            JsonSource(text, account, array=fmt == "json", batch_rows=options.batch_rows), hasher
+            JsonSource(text, account, array=fmt == "json", batch_rows=options.batch_rows), tap
         )
     if fmt == "sql":
         from .sql import SqlSource
 
-        return LeafSource(SqlSource(text, account, batch_rows=options.batch_rows), hasher)
+        return LeafSource(SqlSource(text, account, batch_rows=options.batch_rows), tap)
     from .text import TextSource
 
-    return LeafSource(TextSource(text, account, batch_rows=options.batch_rows), hasher)
+    return LeafSource(TextSource(text, account, batch_rows=options.batch_rows), tap)
 
 
 class _Empty:
@@ -247,7 +313,7 @@ def _archive_sources(
     path: str,
     head: bytes,
     stream: Any,
-    hasher: HashingReader,
+    tap: Tap,
     real_path: str | None,
     depth: int,
     account: SourceAccount,
@@ -276,7 +342,7 @@ def _archive_sources(
                                 f"{name}!{info.filename}",
                                 path,
                                 mh,
-                                mh,
+                                Tap(mh, reopen=functools.partial(_reopen_member, zf, info)),
                                 None,
                                 depth + 1,
                                 [],
@@ -295,21 +361,37 @@ def _archive_sources(
                     f = tf.extractfile(m)
                     if f is None:
                         continue
-                    mh = HashingReader(f)  # type: ignore[arg-type]
+                    mh = HashingReader(f)
                     yield from _stream_sources(
-                        f"{name}!{m.name}", path, mh, mh, None, depth + 1, [], options
+                        f"{name}!{m.name}", path, mh, Tap(mh), None, depth + 1, [], options
                     )
-    except (
-        zipfile.BadZipFile,
-        tarfile.TarError,
-        OSError,
-        EOFError,
-        LimitExceededError,
-        ValueError,
-    ) as exc:
+    except Exception as exc:  # zipfile alone raises six kinds, NotImplementedError included
         account.error = f"archive damaged after {members} member(s): {_describe(exc)}"
     account.notes.append(f"{members} member(s)")
-    yield AccountOnly(account, hasher)
+    yield AccountOnly(account, tap)
+
+
+def _reopen_file(path: str) -> Reopened:
+    f = open_binary(path)
+    return Reopened(f, [f])
+
+
+def _reopen_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Reopened:
+    m = zf.open(info)
+    return Reopened(m, [m])
+
+
+def _reopen_layer(prev: Opener | None, comp: str, limits: Limits, name: str) -> Opener | None:
+    if prev is None:
+        return None
+
+    def opener() -> Reopened:
+        base = prev()
+        packed = HashingReader(base)  # type: ignore[arg-type]
+        dec = decompress(comp, packed)
+        return Reopened(BoundedReader(DamageGuard(dec, comp), packed, limits, name), [base, dec])
+
+    return opener
 
 
 def _check_members(members: int, options: ReadOptions, name: str) -> None:

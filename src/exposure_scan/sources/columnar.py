@@ -6,6 +6,7 @@ compressed file is first spooled to a temporary file by the caller).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -15,6 +16,8 @@ from .base import Batch, SourceAccount
 
 
 class ColumnarSource:
+    """Batches of ``batch_rows`` from a columnar file; nested columns are left to the engine."""
+
     def __init__(
         self, path: str, account: SourceAccount, *, fmt: str, batch_rows: int = 65536
     ) -> None:
@@ -28,9 +31,30 @@ class ColumnarSource:
         if self._fmt == "arrow_stream":
             yield from self._ipc_stream()
             return
+        with open(self._path, "rb") as f:
+            magic = f.read(4)
+        if magic == b"FEA1":
+            yield from self._feather_v1()
+            return
         dataset = ds.dataset(self._path, format="ipc" if self._fmt == "feather" else self._fmt)
         cursor = 0
         for rb in dataset.to_batches(batch_size=self._batch_rows, use_threads=False):
+            if rb.num_rows == 0:
+                continue
+            self.account.records_read += rb.num_rows
+            yield Batch(self.account.source, rb, cursor)
+            cursor += rb.num_rows
+
+    def _feather_v1(self) -> Iterator[Batch]:
+        """Feather V1 (pre-2017 ``FEA1`` files): not IPC, flat, read whole by pyarrow.feather."""
+        import pyarrow.feather as feather
+
+        with warnings.catch_warnings():  # the deprecation is the writer's problem, not ours
+            warnings.simplefilter("ignore", DeprecationWarning)
+            table = feather.read_table(self._path, use_threads=False, memory_map=False)
+        self.account.notes.append("Feather V1 file: read as a whole")
+        cursor = 0
+        for rb in table.to_batches(max_chunksize=self._batch_rows):
             if rb.num_rows == 0:
                 continue
             self.account.records_read += rb.num_rows

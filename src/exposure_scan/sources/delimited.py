@@ -10,17 +10,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..errors import LimitExceededError
 from .base import Batch, SourceAccount
 
 DELIMITERS = (",", "\t", ";", "|")
+#: The largest block a restarted parse may use: one record longer than this is an error.
+MAX_BLOCK_SIZE = 1 << 30
 
 #: A first-row cell that looks like data, not like a column name.
 _DATA_LIKE = re.compile(
@@ -36,32 +39,36 @@ class Dialect:
     quotechar: str = '"'
 
 
-def _rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
-    lines = text.splitlines(keepends=True)
-    if len(lines) > 1:
-        lines = lines[:-1]  # the last line of a head sample may be cut
-    reader = csv.reader(io.StringIO("".join(lines)), delimiter=delimiter, quotechar='"')
+def _rows(text: str, delimiter: str, limit: int = 200, complete: bool = False) -> list[list[str]]:
+    """The first records of ``text``, parsed as CSV (quoted newlines stay inside records).
+
+    Unless ``complete`` says the text is the whole file, the last record may be cut where the
+    head sample ends and is dropped.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     out: list[list[str]] = []
     try:
         for row in reader:
             if row:
                 out.append(row)
-            if len(out) >= limit:
-                break
+            if len(out) > limit:
+                return out[:limit]
     except csv.Error:
-        pass
+        return out[:-1] if len(out) > 1 else out
+    if not complete and len(out) > 1:
+        out.pop()
     return out
 
 
-def sniff_dialect(text: str, *, strict: bool = False) -> Dialect | None:
+def sniff_dialect(text: str, *, strict: bool = False, complete: bool = False) -> Dialect | None:
     """The delimiter whose field count is most consistent across the head's records.
 
     ``strict`` asks for real evidence (at least two fields in most rows): it is how free text
-    is told apart from a one-column CSV.
+    is told apart from a one-column CSV. ``complete`` says ``text`` is the whole file.
     """
     best: tuple[float, str] | None = None
     for delim in DELIMITERS:
-        rows = _rows(text, delim)
+        rows = _rows(text, delim, complete=complete)
         if not rows:
             continue
         counts = [len(r) for r in rows]
@@ -140,20 +147,23 @@ class DelimitedSource:
 
     def __init__(
         self,
-        stream: BinaryIO,
+        stream: Any,
         account: SourceAccount,
         *,
         head_text: str,
         encoding: str,
         block_size: int = 4 << 20,
         dialect: Dialect | None = None,
+        reopen: Callable[[], Any] | None = None,
+        complete: bool = False,
     ) -> None:
         self.account = account
         self._stream = stream
+        self._reopen = reopen  # a fresh stream of the same bytes, when they can be read again
         self._encoding = encoding
         self._block_size = block_size
-        self.dialect = dialect or sniff_dialect(head_text) or Dialect(",")
-        rows = _rows(head_text, self.dialect.delimiter)
+        self.dialect = dialect or sniff_dialect(head_text, complete=complete) or Dialect(",")
+        rows = _rows(head_text, self.dialect.delimiter, complete=complete)
         self.header = has_header(rows)
         width = max((len(r) for r in rows[:50]), default=1)
         if self.header:
@@ -168,6 +178,40 @@ class DelimitedSource:
         )
 
     def batches(self) -> Iterator[Batch]:
+        """Parse in blocks; a record longer than a block restarts the parse with bigger ones.
+
+        pyarrow's streaming reader needs every record inside one block ("straddling object"
+        otherwise). A 5 MB base64 photo in one cell is ordinary in leaks, so when the bytes can
+        be read again (a file on disk, a zip member) the parse restarts with a block four times
+        larger and skips the records already accounted; otherwise the source stops with an
+        error that names the option to raise.
+        """
+        stream: Any = self._stream
+        block = self._block_size
+        while True:
+            done = self.account.records_total  # records of this source already accounted
+            try:
+                yield from self._parse(stream, block, done)
+                return
+            except pa.ArrowInvalid as exc:
+                if "straddl" not in str(exc):
+                    raise
+                if self._reopen is None or block >= MAX_BLOCK_SIZE:
+                    raise LimitExceededError(
+                        f"a record is longer than block_size ({block} bytes); "
+                        "scan again with a larger block_size",
+                        source=self.account.source,
+                        record=self.account.records_total,
+                    ) from None
+            finally:
+                if stream is not self._stream:
+                    stream.close()
+            block *= 4
+            self.account.notes.append(f"record longer than a block: parsing again, block {block}")
+            stream = self._reopen()
+
+    def _parse(self, stream: Any, block_size: int, skip: int) -> Iterator[Batch]:
+        """Batches of records ``skip`` onwards (earlier ones are already accounted)."""
         invalid: list[tuple[int | None, str]] = []
 
         def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -179,7 +223,7 @@ class DelimitedSource:
         offset = 2 if self.header else 1  # pyarrow numbers physical records from 1
         read_opts = pacsv.ReadOptions(
             use_threads=False,
-            block_size=self._block_size,
+            block_size=block_size,
             column_names=self.columns,
             skip_rows=1 if self.header else 0,
             encoding=self._encoding if self._encoding not in ("utf-8", "utf-8-sig") else "utf8",
@@ -198,7 +242,7 @@ class DelimitedSource:
         )
         try:
             reader = pacsv.open_csv(
-                self._stream,
+                stream,
                 read_options=read_opts,
                 parse_options=parse_opts,
                 convert_options=convert_opts,
@@ -224,26 +268,33 @@ class DelimitedSource:
             while pending and pending[0][0] <= last:
                 mine.append(pending.pop(0))
                 last += 1
-            yield from self._emit(rb, cursor, mine)
+            yield from self._emit(rb, cursor, mine, skip)
             cursor += rb.num_rows + len(mine)
         pending.extend((n - offset if n is not None else cursor, r) for n, r in invalid)
         for idx, reason in sorted(pending):
-            self.account.unreadable(idx, reason)
+            if idx >= skip:
+                self.account.unreadable(idx, reason)
 
     def _emit(
-        self, rb: pa.RecordBatch, cursor: int, known: list[tuple[int, str]]
+        self, rb: pa.RecordBatch, cursor: int, known: list[tuple[int, str]], skip: int
     ) -> Iterator[Batch]:
         n = rb.num_rows
         for idx, reason in known:
-            self.account.unreadable(idx, reason)
-        if known:
-            bad = np.array([i for i, _ in known], dtype=np.int64)
-            total = n + len(known)
-            all_idx = np.arange(cursor, cursor + total, dtype=np.int64)
-            rows_np = np.setdiff1d(all_idx, bad, assume_unique=True)[:n]
-            rows: pa.Int64Array | None = pa.array(rows_np, pa.int64())
-        else:
-            rows = None
+            if idx >= skip:
+                self.account.unreadable(idx, reason)
+        rows: pa.Int64Array | None = None
+        if known or skip > cursor:
+            if known:
+                bad = np.array([i for i, _ in known], dtype=np.int64)
+                all_idx = np.arange(cursor, cursor + n + len(known), dtype=np.int64)
+                rows_np = np.setdiff1d(all_idx, bad, assume_unique=True)[:n]
+            else:
+                rows_np = np.arange(cursor, cursor + n, dtype=np.int64)
+            if skip > cursor:  # a restarted parse: these records were scanned before
+                keep = rows_np >= skip
+                rb = rb.filter(pa.array(keep))
+                rows_np = rows_np[keep]
+            rows = pa.array(rows_np, pa.int64())
         rb, rows = self._drop_undecodable(rb, cursor, rows)
         self.account.records_read += rb.num_rows
         if rb.num_rows:

@@ -38,16 +38,29 @@ def sniff_encoding(head: bytes) -> str:
             return "utf-16-le"
         if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
             return "utf-16-be"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    if _mostly_utf8(head):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     try:
         head.decode("cp1252")
         return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """UTF-8, possibly with a few stray bytes of another encoding.
+
+    Files assembled from several exports often are UTF-8 with the odd cp1252 cell; reading
+    all of it as cp1252 would garble every accented name to mojibake. So: UTF-8 when the head
+    decodes, or when its valid multi-byte sequences outnumber its invalid bytes (cp1252 text
+    almost never forms valid UTF-8 sequences by chance). The bad cells are counted per record.
+    """
+    text = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape").decode(head, False)
+    invalid = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    if invalid == 0:
+        return True
+    multibyte = sum(1 for c in text if c >= "\x80" and not "\udc80" <= c <= "\udcff")
+    return multibyte >= invalid
 
 
 def decode_head(head: bytes, encoding: str) -> str:

@@ -59,6 +59,10 @@ def _has_surrogates(line: str) -> bool:
         return True
 
 
+def _flat_has_surrogates(flat: dict[str, list[str]]) -> bool:
+    return any(_has_surrogates(k) or any(map(_has_surrogates, v)) for k, v in flat.items())
+
+
 class JsonSource:
     """JSON Lines (one record per line) or a top-level array (one record per element)."""
 
@@ -95,10 +99,17 @@ class JsonSource:
         for idx, value, reason in self._records():
             if reason is None:
                 try:
-                    rows.append(flatten(value))
-                    idxs.append(idx)
+                    flat = flatten(value)
                 except (_TooDeep, RecursionError):
                     reason = f"nesting deeper than {MAX_DEPTH}"
+                else:
+                    if _flat_has_surrogates(flat):
+                        # "\ud800" escapes decode to lone surrogates, which no Arrow string
+                        # can hold: the record is damaged, not the file.
+                        reason = "invalid \\u escape (lone surrogate)"
+                    else:
+                        rows.append(flat)
+                        idxs.append(idx)
             if reason is not None:
                 self.account.unreadable(idx, reason)
             if len(rows) >= self._batch_rows:
@@ -158,8 +169,11 @@ def _iter_array(text: TextIO, chunk: int = 1 << 20) -> Iterator[tuple[int, Any, 
                     started = True
                     start = i + 1
                     depth = 1
+                elif c == "{":  # a single top-level object: one record
+                    yield _parse_element(0, buf[i:] + text.read())
+                    return
                 elif not c.isspace() and c != "\ufeff":
-                    yield idx, None, "not a JSON array"
+                    yield idx, None, "not JSON"
                     return
                 else:
                     start = i + 1
