@@ -98,12 +98,6 @@ def test_any_split_of_the_batches_gives_the_same_result(parts, split) -> None:
     assert (right + left).canonical() == whole.canonical()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="findings.py PartialResult: merge() adds Counters with `+`, which drops keys whose "
-    "count is 0 (an all-null column scans 0 cells), while absorb() uses update(), which keeps "
-    "them; so absorb != merge and the empty result is not an identity on canonical()",
-)
 def test_absorb_equals_merge_and_empty_is_identity() -> None:
     batch = Batch("s.csv", pa.record_batch({"email": pa.array([None, None], pa.string())}), 0)
     a = BatchScanner(DETECTORS, KEY, reveal=False).scan(batch)
@@ -181,13 +175,6 @@ def test_batch_rows_does_not_change_findings_or_accounting(tmp_path: Path, recor
     assert (jsonl["records_read"], jsonl["records_unreadable"]) == (len(records), 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.py RoleBook.assign: a column's role is inferred from the first batch that "
-    "shows it (SAMPLE=2000 values of that batch only), so with batch_rows=1 a free-text "
-    "column is judged on one cell and becomes 'plain'; the role then decides NER and "
-    "context detectors, so the report depends on batch_rows",
-)
 def test_column_roles_do_not_depend_on_batch_rows(tmp_path: Path) -> None:
     sentence = "Mr Example number {} went to the shop and bought some milk today"
     records = [{"c": "Berlin"}] + [{"c": sentence.format(i)} for i in range(50)]

@@ -198,11 +198,13 @@ def describe_error(exc: BaseException) -> str:
 
 
 class RoleBook:
-    """Column roles and profiles per source, decided on the first batch that shows a column.
+    """Column roles and profiles per source, decided once from the first cells of a column.
 
     Deciding once, in the driver, keeps every batch of a column under the same role whatever
-    process scans it, so the result does not depend on how the work was split. The profile
-    (Arrow type, NUL characters in decoded text) is what positive controls replay.
+    process scans it. The decision reads the first ``SAMPLE`` cells of the column in record
+    order, so it does not depend on how the source was cut into batches either: batches are
+    held back (at most ``SAMPLE`` records' worth) until every column they carry has a role.
+    The profile (Arrow type, role) is what positive controls replay.
     """
 
     SAMPLE = 2000
@@ -210,18 +212,65 @@ class RoleBook:
     def __init__(self) -> None:
         self.roles: dict[tuple[str, str], Any] = {}
         self.profiles: dict[str, dict[str, ColumnProfile]] = {}
+        self._held: list[Batch] = []
+        self._samples: dict[tuple[str, str], list[pa.Array]] = {}
+        self._types: dict[tuple[str, str], tuple[Any, bool]] = {}
 
-    def assign(self, batch: Batch) -> None:
-        profiles = self.profiles.setdefault(batch.source, {})
+    def push(self, batch: Batch) -> list[Batch]:
+        """Take a batch; return the batches (in order) whose columns all have roles now."""
+        self._held.append(batch)
         for cells in iter_cells(batch.data):
             key = (batch.source, cells.name)
-            role = self.roles.get(key)
-            if role is None and cells.skipped_reason is None:
-                sample = cells.values.slice(0, self.SAMPLE)
-                role = self.roles[key] = infer_role(cells.name, sample, numeric=cells.numeric)
-                profiles[cells.name] = ColumnProfile(cells.name, cells.arrow_type, role)
-            if role is not None:
-                batch.roles[cells.name] = role
+            if key in self.roles or cells.skipped_reason is not None:
+                continue
+            parts = self._samples.setdefault(key, [])
+            parts.append(cells.values)
+            self._types.setdefault(key, (cells.arrow_type, cells.numeric))
+            if sum(len(p) for p in parts) >= self.SAMPLE:
+                self._decide(key)
+        return self._release(final=False)
+
+    def flush(self) -> list[Batch]:
+        """The source ended: decide from what was seen and release everything held."""
+        for key in list(self._samples):
+            self._decide(key)
+        return self._release(final=True)
+
+    def assign(self, batch: Batch) -> None:
+        """Decide missing roles from this batch alone and attach roles (for engines that
+        plan roles up front from a source's first batch)."""
+        self.push(batch)
+        for key in [k for k in self._samples if k[0] == batch.source]:
+            self._decide(key)
+        self._release(final=True)
+
+    def _decide(self, key: tuple[str, str]) -> None:
+        parts = self._samples.pop(key, [])
+        arrow_type, numeric = self._types.pop(key, (None, False))
+        if key in self.roles:
+            return
+        sample = (
+            pa.concat_arrays([p.cast(pa.large_string()) for p in parts]).slice(0, self.SAMPLE)
+            if parts
+            else pa.array([], pa.large_string())
+        )
+        role = self.roles[key] = infer_role(key[1], sample, numeric=numeric)
+        self.profiles.setdefault(key[0], {})[key[1]] = ColumnProfile(key[1], arrow_type, role)
+
+    def _release(self, final: bool) -> list[Batch]:
+        out: list[Batch] = []
+        while self._held:
+            batch = self._held[0]
+            names = [c.name for c in iter_cells(batch.data) if c.skipped_reason is None]
+            if not final and any((batch.source, n) not in self.roles for n in names):
+                break
+            self._held.pop(0)
+            for n in names:
+                role = self.roles.get((batch.source, n))
+                if role is not None:
+                    batch.roles[n] = role
+            out.append(batch)
+        return out
 
 
 class Sampler:
@@ -353,31 +402,39 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     try:
         for source in iter_sources(paths, read_opts):
             accounts.append(source.account)
+
+            def dispatch(batch: Batch, source: Any = source) -> None:
+                nonlocal pool, local
+                if sampler is not None:
+                    batch = sampler.apply(batch, source.account)
+                    if batch.data.num_rows == 0:
+                        return
+                progress.batch(source.account, batch, getattr(source, "bytes_read", 0))
+                if pool is not None:
+                    try:
+                        inflight[pool.submit(_scan_in_worker, batch)] = batch
+                    except BrokenProcessPool:
+                        pool.shutdown(cancel_futures=False)
+                        pool = None
+                        local = BatchScanner(detectors, key, options.reveal, None)
+                        total.notes["the worker pool broke; the scan went on in-process"] += 1
+                        total.absorb(local.scan(batch))
+                        return
+                    drain(2 * workers)
+                else:
+                    assert local is not None
+                    total.absorb(local.scan(batch))
+
             try:
                 for batch in source.batches():
-                    book.assign(batch)
-                    if sampler is not None:
-                        batch = sampler.apply(batch, source.account)
-                        if batch.data.num_rows == 0:
-                            continue
-                    progress.batch(source.account, batch, getattr(source, "bytes_read", 0))
-                    if pool is not None:
-                        try:
-                            inflight[pool.submit(_scan_in_worker, batch)] = batch
-                        except BrokenProcessPool:
-                            pool.shutdown(cancel_futures=False)
-                            pool = None
-                            local = BatchScanner(detectors, key, options.reveal, None)
-                            total.notes["the worker pool broke; the scan went on in-process"] += 1
-                            total.absorb(local.scan(batch))
-                            continue
-                        drain(2 * workers)
-                    else:
-                        assert local is not None
-                        total.absorb(local.scan(batch))
+                    for ready in book.push(batch):
+                        dispatch(ready)
             except Exception as exc:  # a damaged source must not stop the scan
                 stop_reading(source.account, exc)
             finally:
+                # What was read before the damage is scanned too: nothing read is dropped.
+                for ready in book.flush():
+                    dispatch(ready)
                 source.finish()
                 progress.source_done(source.account)
         drain(0)

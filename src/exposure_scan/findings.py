@@ -104,14 +104,18 @@ class PartialResult:
     def canonical(self) -> dict[str, Any]:
         """An order-independent, comparable form (tests of merge laws use it)."""
         t = self.findings_table()
+
+        def counts(c: Counter[Any]) -> list[tuple[Any, int]]:
+            return sorted((k, v) for k, v in c.items() if v)  # a zero count is no count
+
         return {
             "findings": t.to_pylist(),
-            "cells": sorted(self.cells.items()),
-            "skipped": sorted(self.skipped.items()),
-            "near_misses": sorted(self.near_misses.items()),
+            "cells": counts(self.cells),
+            "skipped": counts(self.skipped),
+            "near_misses": counts(self.near_misses),
             "detectors": sorted(self.detectors.items()),
-            "notes": sorted(self.notes.items()),
-            "anomalies": sorted(self.anomalies.items()),
+            "notes": counts(self.notes),
+            "anomalies": counts(self.anomalies),
         }
 
     def __eq__(self, other: object) -> bool:
