@@ -41,6 +41,8 @@ SORT_KEYS = [
     ("entity", "ascending"),
     ("end", "ascending"),
     ("detector", "ascending"),
+    ("value_hash", "ascending"),  # a total order: ties above only in artificial inputs
+    ("masked", "ascending"),
 ]
 
 ColumnKey = tuple[str, str]  # (source, column)
