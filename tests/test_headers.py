@@ -7,7 +7,7 @@ import string
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from exposure_scan.detectors import header_lexicon as lex
@@ -681,6 +681,8 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 @given(_HEADER)
 @settings(max_examples=200, deadline=None)
 def test_case_does_not_matter(header: str) -> None:
+    # Letters without an upper-case form (``ȴ``) make ``upper()`` mixed-case, which is camelCase.
+    assume(all(c.upper() != c for c in header.lower() if c.isalpha() and c.islower()))
     assert header_hint(header.lower()) == header_hint(header.upper())
     assert header_hint(header.casefold()) == header_hint(header.lower())
 
