@@ -74,7 +74,7 @@ def test_scan_example_prints_readable_summary(run: Any) -> None:
     r = run("scan", str(EXAMPLE), "--ner", "off")
     assert r.code == 0, r.err
     lines = r.out.splitlines()
-    assert lines[1] == "" and lines[0].startswith(f"exposure_scan {__version__}: 3 source(s)")
+    assert lines[1] == "" and lines[0].startswith(f"exposure_scan {__version__}: 4 source(s)")
     assert lines[2].split() == ["category", "status", "count", "values", "people", "sources"]
     contact = next(line for line in lines if line.startswith("contact "))
     assert contact.split()[1] == "present"

@@ -449,6 +449,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     controls = source_controls(accounts, book.profiles, total, checker)
     outcome = ScanOutcome(accounts, total, book.roles, started, time.time(), workers, key)
     outcome.controls = controls
+    outcome.scopes = detection_scopes(detectors)
     if sampler is not None:
         outcome.sampling = {
             "sample": options.sample,
@@ -517,6 +518,25 @@ def source_controls(
     ]
 
 
+def detection_scopes(detectors: Sequence[Detector]) -> dict[str, str]:
+    """Where each entity is looked for: an absence claim must say when it rests on columns.
+
+    ``anywhere`` when some detector of the entity runs on every text cell; ``column context``
+    when every detector needs a column announced as the entity (by header or role);
+    ``confirmed columns`` when every detector needs value-confirmed column inference.
+    """
+    scopes: dict[str, str] = {}
+    for entity in sorted({d.entity for d in detectors}):
+        mine = [d for d in detectors if d.entity == entity]
+        if any(not d.context for d in mine):
+            scopes[entity] = "anywhere"
+        elif all(d.requires_role for d in mine):
+            scopes[entity] = "confirmed columns"
+        else:
+            scopes[entity] = "column context"
+    return scopes
+
+
 @dataclass(frozen=True)
 class ProgressEvent:
     """What a progress display needs: totals so far, and the input size when known."""
@@ -580,6 +600,8 @@ class ScanOutcome:
         self.partial = partial
         self.roles = roles
         self.controls: list[ControlResult] = []
+        #: entity -> where its detectors look ("anywhere", "column context", ...)
+        self.scopes: dict[str, str] = {}
         #: None for an exhaustive scan; else the sampling parameters and counts per source
         self.sampling: dict[str, Any] | None = None
         self.started = started

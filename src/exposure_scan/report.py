@@ -81,6 +81,7 @@ class Report:
             "workers": outcome.workers,
             "key_fingerprint": key_fingerprint(outcome.key),
             "key_supplied": options.key is not None,
+            "detection_scopes": dict(outcome.scopes),
         }
         return cls(
             sources=outcome.accounts,
@@ -214,6 +215,15 @@ class Report:
                 )
                 if near:
                     reasons.append(f"{near} near miss(es): shape matched, validation failed")
+                scopes = self.meta.get("detection_scopes", {})
+                limited = sorted(e for e in entities if scopes.get(e, "anywhere") != "anywhere")
+                if limited:
+                    reasons.append(
+                        "looked for only in columns whose header or values announce them: "
+                        + ", ".join(f"{e} ({scopes[e]})" for e in limited)
+                        + "; values of these kinds elsewhere (free text) need a lexicon "
+                        "detector, e.g. TermsDetector"
+                    )
         return Verdict(
             name=name,
             entities=tuple(sorted(entities)),
