@@ -1,7 +1,8 @@
 """The ``exposure-scan`` command: scan evidence, re-read stored reports, gate CI on a policy.
 
 Exit codes are the contract CI relies on: 0 policy met (or no policy), 1 policy violated (a
-``--must-be-absent`` name is present *or* inconclusive), 2 the command could not do its job
+``--must-be-absent`` name is present *or* inconclusive; with a baseline, or in the pre-commit
+``hook``, also a finding not in the baseline), 2 the command could not do its job
 (usage error, missing path, unreadable report, internal error). Errors are one line on stderr;
 ``--debug`` adds the traceback. Messages never quote cell values.
 """
@@ -26,10 +27,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .baseline import BaselineResult
     from .report import Report
 
 PROG = "exposure-scan"
-FORMATS = ("text", "json", "markdown", "html")
+FORMATS = ("text", "json", "markdown", "html", "sarif")
 EXIT_OK, EXIT_VIOLATION, EXIT_ERROR = 0, 1, 2
 
 
@@ -198,8 +200,17 @@ def _supports_progress() -> bool:
 
 
 # -- rendering ----------------------------------------------------------------------------
-def render(report: Report, fmt: str, *, rich: bool = False) -> str:
-    """The report in ``fmt`` (text, json, markdown, html); values are masked in all of them."""
+def render(
+    report: Report, fmt: str, *, rich: bool = False, status: Sequence[str] | None = None
+) -> str:
+    """The report in ``fmt`` (text, json, markdown, html, sarif); values are masked in all.
+
+    ``status`` (SARIF only: one baseline status per finding) marks known findings suppressed.
+    """
+    if fmt == "sarif":
+        from .render.sarif import render_sarif
+
+        return render_sarif(report, status=status)
     if fmt == "json":
         return report.to_json()
     if fmt == "markdown":
@@ -218,11 +229,16 @@ def render(report: Report, fmt: str, *, rich: bool = False) -> str:
     raise CliError(f"unknown format {fmt!r}")
 
 
-def _emit(report: Report, args: argparse.Namespace) -> int:
+def _emit(report: Report, args: argparse.Namespace, *, result: BaselineResult | None = None) -> int:
+    """Write the report; with a baseline ``result``, the new findings (SARIF: all, known ones
+    suppressed). Returns the exit code."""
     out: str | None = args.output
     rich = args.format == "text" and out is None and sys.stdout.isatty()
     rich = rich and not os.environ.get("NO_COLOR")
-    text = render(report, args.format, rich=rich)
+    if result is not None and args.format == "sarif":
+        text = render(result.full, "sarif", status=result.status)
+    else:
+        text = render(report, args.format, rich=rich)
     if not text.endswith("\n"):
         text += "\n"
     if out is None or out == "-":
@@ -233,11 +249,19 @@ def _emit(report: Report, args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{PROG}: wrote {args.format} report to {out}", file=sys.stderr)
     violations = report.violations
-    if violations and not args.quiet:
-        for v in violations:
-            why = f"{v.occurrences} occurrence(s)" if v.occurrences else "; ".join(v.reasons)
-            print(f"{PROG}: policy violated: {v.name} is {v.status.value} ({why})", file=sys.stderr)
+    if not args.quiet:
+        _say_violations(report)
+        if result is not None:
+            print(f"{PROG}: baseline: {result.summary()}", file=sys.stderr)
+    if result is not None and result.new:
+        return EXIT_VIOLATION
     return EXIT_VIOLATION if violations else EXIT_OK
+
+
+def _say_violations(report: Report) -> None:
+    for v in report.violations:
+        why = f"{v.occurrences} occurrence(s)" if v.occurrences else "; ".join(v.reasons)
+        print(f"{PROG}: policy violated: {v.name} is {v.status.value} ({why})", file=sys.stderr)
 
 
 # -- commands -----------------------------------------------------------------------------
@@ -252,7 +276,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
         options["workers"] = args.workers
     if args.must_be_absent:
         options["must_be_absent"] = _names(args.must_be_absent)
-    if args.key_file:
+    baseline = None
+    if args.baseline:
+        from .baseline import load
+
+        baseline = load(args.baseline)
+        from .cli_baseline import baseline_key
+
+        options["key"] = baseline_key(args, None, baseline)[0]
+    elif args.require_accepted:
+        raise CliError("--require-accepted needs --baseline")
+    elif args.key_file:
         key = Path(args.key_file).read_bytes().strip()
         if not key:
             raise CliError(f"key file is empty: {args.key_file}")
@@ -278,6 +312,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     finally:
         if display is not None:
             display.close()
+    if baseline is not None:
+        from .baseline import apply
+
+        result = apply(report, baseline, options["key"], require_accepted=args.require_accepted)
+        return _emit(result.report, args, result=result)
     return _emit(report, args)
 
 
@@ -321,6 +360,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _ci(name: str) -> Callable[[argparse.Namespace], int]:
+    """A command of :mod:`.cli_baseline`, imported when it runs (keeps ``--help`` fast)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from . import cli_baseline
+
+        command: Callable[[argparse.Namespace], int] = getattr(cli_baseline, name)
+        return command(args)
+
+    return run
 
 
 # -- parser -------------------------------------------------------------------------------
@@ -372,6 +423,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="ENISA circumstances, e.g. confidentiality=known_recipients,malicious_intent=false",
     )
     scan.add_argument("--key-file", metavar="FILE", help="HMAC key for value hashes, from FILE")
+    scan.add_argument(
+        "--baseline", metavar="FILE", help="fail only on findings not in this baseline"
+    )
+    scan.add_argument(
+        "--require-accepted",
+        action="store_true",
+        help="with --baseline: entries not audited as accepted count as new",
+    )
     scan.set_defaults(func=cmd_scan)
 
     explain = sub.add_parser(
@@ -383,7 +442,53 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", parents=[common], help="print the report JSON Schema")
     schema.add_argument("--output", "-o", metavar="FILE", help="write the schema to FILE")
     schema.set_defaults(func=cmd_schema)
+
+    policy_file = _Parser(add_help=False)
+    policy_file.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="pyproject.toml with [tool.exposure_scan] (default: the nearest one)",
+    )
+    baseline = sub.add_parser("baseline", help="create or audit a baseline of known findings")
+    bsub = baseline.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = bsub.add_parser(
+        "create", parents=[policy_file, common], help="record every finding of PATH..."
+    )
+    create.add_argument("paths", nargs="+", metavar="PATH", help="evidence to record")
+    create.add_argument(
+        "--output", "-o", metavar="FILE", help=f"baseline file (default {_DEFAULT_BASELINE})"
+    )
+    create.add_argument("--key-file", metavar="FILE", help="the baseline's secret HMAC key")
+    create.add_argument(
+        "--public-key", action="store_true", help="hash with the public key (public data only)"
+    )
+    create.add_argument(
+        "--no-timestamp", action="store_true", help="omit generated_at (byte-stable files)"
+    )
+    create.add_argument("--ner", metavar="auto|off|NAME", help="named-entity recognition")
+    create.add_argument("--workers", type=positive_int, metavar="N", help="worker processes")
+    create.set_defaults(func=_ci("cmd_baseline_create"))
+    audit = bsub.add_parser("audit", parents=[common], help="mark baseline entries accepted")
+    audit.add_argument("baseline", metavar="BASELINE.json", help="the baseline file")
+    mode = audit.add_mutually_exclusive_group()
+    mode.add_argument("--list", action="store_true", help="list the entries, change nothing")
+    mode.add_argument("--accept-all", action="store_true", help="accept every entry")
+    audit.add_argument(
+        "--all", action="store_true", help="ask about accepted entries too (to withdraw)"
+    )
+    audit.set_defaults(func=_ci("cmd_baseline_audit"))
+
+    hook = sub.add_parser(
+        "hook", parents=[policy_file, common], help="pre-commit: check staged data files"
+    )
+    hook.add_argument("files", nargs="*", metavar="FILE", help="files to check")
+    hook.add_argument("--baseline", metavar="FILE", help="baseline (default: the policy's)")
+    hook.add_argument("--key-file", metavar="FILE", help="the baseline's secret HMAC key")
+    hook.set_defaults(func=_ci("cmd_hook"))
     return parser
+
+
+_DEFAULT_BASELINE = ".exposure-baseline.json"
 
 
 def iter_options(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str]]:
@@ -409,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = bool(getattr(args, "debug", False))
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
-    prog = f"{PROG} {args.command}"
+    prog = f"{PROG} {args.command}" + (f" {args.action}" if getattr(args, "action", None) else "")
     try:
         code: int = args.func(args)
         return code

@@ -253,6 +253,9 @@ def _header(report: Report) -> tuple[str, dict[str, str]]:
         f"{cov.records_read} record(s) read, {cov.records_unreadable} unreadable, "
         f"{cov.cells_scanned} cell(s) scanned"
     )
+    baseline = report.meta.get("baseline")
+    if isinstance(baseline, dict):  # a view of the findings not in a baseline
+        head += f"; {baseline.get('known', 0)} finding(s) in the baseline not shown"
     return head, names
 
 
