@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from .columns import iter_cells
 from .detectors import default_detectors
 from .detectors.base import Detector, applies, find
+from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError
 from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult
@@ -171,9 +172,11 @@ def _scan_in_worker(batch: Batch) -> PartialResult:
 
 
 # --- driver ------------------------------------------------------------------------------
-def _input_bytes(paths: Iterable[str | os.PathLike[str]]) -> int:
+def _input_bytes(paths: Iterable[Any]) -> int:
     total = 0
     for p in paths:
+        if not isinstance(p, (str, os.PathLike)):
+            continue  # a database or an in-memory table: no file size to go by
         path = os.fspath(p)
         if os.path.isdir(path):
             for root, _dirs, names in os.walk(path):
@@ -215,14 +218,19 @@ class RoleBook:
         self._held: list[Batch] = []
         self._samples: dict[tuple[str, str], list[pa.Array]] = {}
         self._types: dict[tuple[str, str], tuple[Any, bool]] = {}
+        #: What a source says about a column besides its name (a database column comment)
+        self._hints: dict[tuple[str, str], str] = {}
 
     def push(self, batch: Batch) -> list[Batch]:
         """Take a batch; return the batches (in order) whose columns all have roles now."""
         self._held.append(batch)
+        hints: dict[str, str] = getattr(batch, "column_hints", None) or {}
         for cells in iter_cells(batch.data):
             key = (batch.source, cells.name)
             if key in self.roles or cells.skipped_reason is not None:
                 continue
+            if cells.name in hints:
+                self._hints.setdefault(key, hints[cells.name])
             parts = self._samples.setdefault(key, [])
             parts.append(cells.values)
             self._types.setdefault(key, (cells.arrow_type, cells.numeric))
@@ -254,7 +262,11 @@ class RoleBook:
             if parts
             else pa.array([], pa.large_string())
         )
-        role = self.roles[key] = infer_role(key[1], sample, numeric=numeric)
+        # A name that announces nothing (``c7``) gives way to the source's description of
+        # the column ("customer e-mail"): the header semantics read whichever speaks.
+        hint = self._hints.pop(key, None)
+        header = hint if hint and header_hint(key[1]) is None else key[1]
+        role = self.roles[key] = infer_role(header, sample, numeric=numeric)
         self.profiles.setdefault(key[0], {})[key[1]] = ColumnProfile(key[1], arrow_type, role)
 
     def _release(self, final: bool) -> list[Batch]:
@@ -348,10 +360,12 @@ class LazyNer:
         return {} if self._ner is None else dict(self._ner.detector_entities())
 
 
-def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> ScanOutcome:
+def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
     detectors = list(options.detectors) if options.detectors is not None else default_detectors()
     key = options.key or new_key()
-    read_opts = ReadOptions(options.batch_rows, options.block_size, options.limits)
+    read_opts = ReadOptions(
+        options.batch_rows, options.block_size, options.limits, options.sample, options.seed
+    )
     input_bytes = _input_bytes(paths)
     workers = options.effective_workers(input_bytes)
     ner_spec = None if options.ner in (None, False, "off") else options.ner
@@ -365,6 +379,9 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     total = PartialResult(detectors={d.ident: d.entity for d in detectors})
     book = RoleBook()
     sampler = Sampler(options.sample, options.seed) if options.sample is not None else None
+    pushed_samples: list[tuple[float | int, int]] = []
+    pushed_seen: Counter[str] = Counter()
+    pushed_kept: Counter[str] = Counter()
     started = time.time()
     pool: ProcessPoolExecutor | None = None
     local: BatchScanner | None = None
@@ -405,7 +422,7 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
 
             def dispatch(batch: Batch, source: Any = source) -> None:
                 nonlocal pool, local
-                if sampler is not None:
+                if sampler is not None and getattr(source, "pushed_sample", None) is None:
                     batch = sampler.apply(batch, source.account)
                     if batch.data.num_rows == 0:
                         return
@@ -436,6 +453,11 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
                 for ready in book.flush():
                     dispatch(ready)
                 source.finish()
+                pushed = getattr(source, "pushed_sample", None)
+                if pushed is not None:  # the source sampled at its origin (TABLESAMPLE)
+                    pushed_samples.append((pushed.sample, pushed.seed))
+                    pushed_seen[source.account.source] += pushed.seen
+                    pushed_kept[source.account.source] += pushed.kept
                 progress.source_done(source.account)
         drain(0)
     finally:
@@ -450,12 +472,16 @@ def run_scan(paths: Sequence[str | os.PathLike[str]], options: ScanOptions) -> S
     outcome = ScanOutcome(accounts, total, book.roles, started, time.time(), workers, key)
     outcome.controls = controls
     outcome.scopes = detection_scopes(detectors)
-    if sampler is not None:
+    if sampler is not None or pushed_samples:
+        seen, kept = Counter(pushed_seen), Counter(pushed_kept)  # update() keeps zero counts
+        if sampler is not None:
+            seen.update(sampler.seen)
+            kept.update(sampler.kept)
         outcome.sampling = {
-            "sample": options.sample,
-            "seed": options.seed,
-            "records_seen": dict(sorted(sampler.seen.items())),
-            "records_scanned": dict(sorted(sampler.kept.items())),
+            "sample": options.sample if options.sample is not None else pushed_samples[0][0],
+            "seed": options.seed if options.sample is not None else pushed_samples[0][1],
+            "records_seen": dict(sorted(seen.items())),
+            "records_scanned": dict(sorted(kept.items())),
         }
     return outcome
 

@@ -45,6 +45,10 @@ class ReadOptions:
     batch_rows: int = 65536
     block_size: int = 4 << 20
     limits: Limits = field(default_factory=Limits)
+    #: The scan's sample and seed: sources that can sample at the origin (a database's
+    #: ``TABLESAMPLE``) do so, and say so in ``pushed_sample``; others ignore them.
+    sample: float | int | None = None
+    seed: int = 0
 
 
 #: Formats whose records are lines: a line cut by a truncated stream is one lost record.
