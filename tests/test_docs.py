@@ -38,7 +38,7 @@ CLI_OPTIONS = sorted(set(iter_options(build_parser())))
 
 def test_cli_options_are_introspected() -> None:
     commands = {cmd for cmd, opt in CLI_OPTIONS if cmd == opt}
-    assert commands == {"scan", "explain", "schema"}
+    assert commands == {"scan", "explain", "schema", "baseline", "hook"}
     assert ("scan", "--must-be-absent") in CLI_OPTIONS and ("", "--version") in CLI_OPTIONS
 
 
@@ -143,7 +143,7 @@ def test_documented_commands_parse(doc: str, line: str) -> None:
         args = parser.parse_args(shlex.split(line)[1:])
     except SystemExit as exc:  # pragma: no cover - only on a broken example
         pytest.fail(f"{doc}: {line!r} does not parse (exit {exc.code})")
-    assert args.command in ("scan", "explain", "schema")
+    assert args.command in ("scan", "explain", "schema", "baseline", "hook")
 
 
 @pytest.mark.parametrize("doc", ["quickstart.md", "pytest-plugin.md"])
