@@ -86,8 +86,14 @@ __all__ = [
 PathArg = str | os.PathLike[str]
 
 
-def scan(paths: PathArg | Sequence[PathArg], **options: Any) -> Report:
+def scan(paths: PathArg | Sequence[PathArg] | Any, **options: Any) -> Report:
     """Scan files, directories, archives for personal data and return a :class:`Report`.
+
+    Besides paths, ``paths`` takes database URLs (``postgresql://``, ``sqlite:///``, or an
+    ``exposure_scan.sources.database.Database`` with table patterns; see docs/databases.md)
+    and in-memory tables: anything with ``__arrow_c_stream__`` (pyarrow, pandas, polars,
+    DuckDB), alone or in a list. ``name=`` names the in-memory table(s) in findings
+    (default ``<table>``).
 
     ``options`` are the fields of :class:`ScanOptions` (``workers``, ``detectors``, ``key``,
     ``reveal``, ``batch_rows``, ``limits``, ...). An unreadable file in a multi-file scan is
@@ -98,8 +104,21 @@ def scan(paths: PathArg | Sequence[PathArg], **options: Any) -> Report:
     from .options import ScanOptions
     from .report import Report
 
+    name = options.pop("name", None)  # names in-memory tables: not a ScanOptions field
     opts = ScanOptions.from_kwargs(options)
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = _inputs(paths, name)
     outcome = run_scan(list(paths), opts)
     return Report.from_outcome(outcome, opts)
+
+
+def _inputs(paths: Any, name: Any) -> list[Any]:
+    """The inputs as a list, one table or database alone included; tables get their names."""
+    from .sources.database import Database
+    from .sources.tables import is_table, name_tables
+
+    if isinstance(paths, (str, os.PathLike, Database)) or is_table(paths):
+        paths = [paths]
+    inputs = list(paths)
+    if name is not None:
+        return name_tables(inputs, name)
+    return inputs

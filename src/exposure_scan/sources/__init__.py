@@ -1,7 +1,9 @@
 """Sources: leaked files -> Arrow record batches with provenance.
 
-:func:`iter_sources` walks paths (files, directories, archives, compressed streams) and yields
-one :class:`~exposure_scan.sources.base.Source` per logical input, in a deterministic order.
+:func:`iter_sources` walks paths (files, directories, archives, compressed streams), database
+URLs (one source per table, :mod:`.database`) and in-memory tables (:mod:`.tables`), and
+yields one :class:`~exposure_scan.sources.base.Source` per logical input, in a deterministic
+order.
 Each source must be consumed (``batches()`` exhausted, then ``finish()``) before the next is
 requested: tar members are streamed.
 """
@@ -18,7 +20,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from ..errors import ExposureScanError, LimitExceededError, SourceNotFoundError
+from ..errors import (
+    ConfigurationError,
+    ExposureScanError,
+    LimitExceededError,
+    SourceNotFoundError,
+)
 from .base import Batch, HashingReader, Source, SourceAccount
 from .containers import (
     BoundedReader,
@@ -136,23 +143,52 @@ class AccountOnly:
             self._tap.settle(self.account)
 
 
-def iter_sources(paths: Sequence[str | os.PathLike[str]], options: ReadOptions) -> Iterator[Any]:
-    """Yield every source under ``paths`` in a stable order (paths as given, then sorted)."""
-    files: list[tuple[str, str]] = []
-    for p in paths:
+def iter_sources(paths: Sequence[Any], options: ReadOptions) -> Iterator[Any]:
+    """Yield every source of ``paths`` in a stable order (inputs as given, directories sorted).
+
+    An input is a path, a database URL (``postgresql://``, ``sqlite://``) or
+    :class:`~.database.Database`, or an in-memory table (:func:`.tables.is_table`). Missing
+    paths raise before anything is read.
+    """
+    from .database import Database, is_database_url
+    from .tables import NamedTable, name_tables
+
+    inputs: list[tuple[str, Any, str]] = []
+    for p in name_tables(list(paths)):
+        if isinstance(p, NamedTable):
+            inputs.append(("table", p, ""))
+            continue
+        if isinstance(p, Database) or (isinstance(p, str) and is_database_url(p)):
+            db = p if isinstance(p, Database) else Database(p)
+            db.check()
+            inputs.append(("database", db, ""))
+            continue
+        if not isinstance(p, (str, os.PathLike)):
+            raise ConfigurationError(f"cannot scan a {type(p).__name__}: not a path or a table")
         path = os.fspath(p)
         if os.path.isdir(path):
             for root, dirs, names in os.walk(path):
                 dirs.sort()
                 for n in sorted(names):
                     full = os.path.join(root, n)
-                    files.append((full, full))
+                    inputs.append(("file", full, full))
         elif os.path.exists(path):
-            files.append((path, path))
+            inputs.append(("file", path, path))
         else:
             raise SourceNotFoundError("no such file or directory", source=path)
-    for name, path in files:
-        yield from _file_sources(name, path, options)
+    for kind, item, path in inputs:
+        if kind == "file":
+            yield from _file_sources(item, path, options)
+        elif kind == "database":
+            from .database import iter_database_sources
+
+            yield from iter_database_sources(
+                item, batch_rows=options.batch_rows, sample=options.sample, seed=options.seed
+            )
+        else:
+            from .tables import TableSource
+
+            yield TableSource(item, options.batch_rows)
 
 
 def _file_sources(name: str, path: str, options: ReadOptions) -> Iterator[Any]:
