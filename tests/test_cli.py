@@ -7,6 +7,7 @@ Evidence holds documented test card numbers and ``example.com`` addresses only.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -438,3 +439,19 @@ def test_console_script_version() -> None:
     assert exe is not None
     p = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0 and p.stdout.strip() == f"exposure-scan {__version__}"
+
+
+def test_scan_accepts_a_database_url(tmp_path: Path) -> None:
+    """A SQLite URL is an input like a path (PostgreSQL URLs take the same route)."""
+    import sqlite3
+
+    pytest.importorskip("adbc_driver_sqlite")
+    db = tmp_path / "crm.db"
+    with sqlite3.connect(db) as con:
+        con.execute("create table customers (email text)")
+        con.execute("insert into customers values ('a@example.com')")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["scan", f"sqlite:///{db}", "--ner", "off", "--format", "json"])
+    assert code == 0
+    assert '"EMAIL_ADDRESS": 1' in out.getvalue()

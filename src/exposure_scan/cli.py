@@ -266,8 +266,10 @@ def _say_violations(report: Report) -> None:
 
 # -- commands -----------------------------------------------------------------------------
 def cmd_scan(args: argparse.Namespace) -> int:
+    from .sources.database import is_database_url
+
     for p in args.paths:
-        if not os.path.exists(p):
+        if not os.path.exists(p) and not is_database_url(p):
             raise CliError(f"no such file or directory: {p}")
     options: dict[str, Any] = {"ner": args.ner, "seed": args.seed}
     if args.sample is not None:
