@@ -35,8 +35,19 @@ def generate(rows: int, seed: int) -> dict[str, Path]:
     keep = [
         c
         for c in leak.table.column_names
-        if c in ("customer_id", "first_name", "last_name", "street", "city", "postcode",
-                 "country", "email", "phone", "created_at")
+        if c
+        in (
+            "customer_id",
+            "first_name",
+            "last_name",
+            "street",
+            "city",
+            "postcode",
+            "country",
+            "email",
+            "phone",
+            "created_at",
+        )
     ]
     table = leak.table.select(keep)
     import pyarrow.csv as pacsv
@@ -120,7 +131,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"scan-{args.rows}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"{'format':<8} {'step':<28} {'s':>8} {'rows/s':>10} {'MB/s':>7} {'RSS MiB':>8} {'x read':>7}")
+    head = ("format", "step", "s", "rows/s", "MB/s", "RSS MiB", "x read")
+    print("{:<8} {:<28} {:>8} {:>10} {:>7} {:>8} {:>7}".format(*head))
     for r in results["runs"]:  # type: ignore[union-attr]
         print(
             f"{r['format']:<8} {r['step']:<28} {r['seconds']:>8} {r['rows_per_s']:>10} "
