@@ -67,7 +67,7 @@ def _float_to_string(arr: pa.Array) -> pa.Array:
 
 
 def _is_numeric(t: pa.DataType) -> bool:
-    return (
+    return bool(
         pa.types.is_integer(t)
         or pa.types.is_floating(t)
         or pa.types.is_decimal(t)

@@ -297,7 +297,8 @@ class Report:
             return []
         t = t.filter(pc.is_in(t.column("entity"), pa.array(sorted(entities))))
         cols = ["source", "row", "column", "entity", "masked"]
-        return t.slice(0, limit).select(cols).to_pylist()
+        rows: list[dict[str, Any]] = t.slice(0, limit).select(cols).to_pylist()
+        return rows
 
     def assert_absent(self, *names: str) -> None:
         """Raise AssertionError unless every name is ``absent``; the message shows where, masked."""

@@ -154,7 +154,8 @@ def validate_distinct(detector: Detector, values: pa.Array, cache: dict[str, boo
             ok = cache[u] = bool(detector.validate(u))
         verdicts.append(ok)
     pos = pc.index_in(values, value_set=uniq).to_numpy(zero_copy_only=False)
-    return np.asarray(verdicts, dtype=bool)[pos]
+    result: np.ndarray = np.asarray(verdicts, dtype=bool)[pos]
+    return result
 
 
 def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None) -> Hits:

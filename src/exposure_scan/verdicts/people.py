@@ -71,7 +71,7 @@ class Linkage:
 
     @property
     def count(self) -> int:
-        return self.people.num_rows
+        return int(self.people.num_rows)
 
 
 class _UnionFind:
