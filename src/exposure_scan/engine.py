@@ -54,6 +54,7 @@ class BatchScanner:
         result = PartialResult()
         rows = batch.row_index().to_numpy()
         src = batch.source
+        record_regions = _record_regions(batch)
         for cells in iter_cells(batch.data):
             if cells.skipped_reason is not None:
                 result.skipped[(src, cells.name, cells.skipped_reason)] += cells.skipped_count
@@ -73,14 +74,26 @@ class BatchScanner:
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > 1_000_000:
                     cache.clear()  # bounded memory on columns of unique values
-                hits = find(det, values, cache)
+                regions = None
+                if record_regions is not None and det.uses_region:
+                    regions = (
+                        record_regions if cells.parent is None else record_regions[cells.parent]
+                    )
+                hits = find(det, values, cache, regions=regions)
                 if hits.near_misses:
                     result.near_misses[(src, cells.name, det.entity)] += hits.near_misses
                 if hits.cell.size:
                     owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
                     result.findings.append(
                         self._table(
-                            src, cells.name, det, rows[owner], hits.start, hits.end, hits.values
+                            src,
+                            cells.name,
+                            det,
+                            rows[owner],
+                            hits.start,
+                            hits.end,
+                            hits.values,
+                            regions=hits.regions,
                         )
                     )
             if self.ner is not None and role is not None and role.kind == FREE_TEXT:
@@ -102,8 +115,22 @@ class BatchScanner:
         result.detectors.update(self.detector_entities())
         return result
 
-    def _mask_and_hash(self, det: Any, vals: pa.Array) -> tuple[pa.Array, pa.Array]:
-        """Masked value and keyed hash per match, computed once per distinct value."""
+    def _mask_and_hash(
+        self, det: Any, vals: pa.Array, regions: np.ndarray | None = None
+    ) -> tuple[pa.Array, pa.Array]:
+        """Masked value and keyed hash per match, computed once per distinct value (and
+        record region, for detectors whose normal form depends on it: national phones)."""
+        if regions is not None:
+            pairs = list(zip(vals.to_pylist(), regions.tolist(), strict=True))
+            memo: dict[tuple[str, Any], tuple[str, str]] = {}
+            for pair in pairs:
+                if pair not in memo:
+                    v, r = pair
+                    memo[pair] = (det.mask(v), keyed_hash(det.normalise_in(v, r), self.key))
+            return (
+                pa.array([memo[p][0] for p in pairs], pa.string()),
+                pa.array([memo[p][1] for p in pairs], pa.string()),
+            )
         enc = pc.dictionary_encode(vals)
         uniq = enc.dictionary.to_pylist()
         masked = pa.array([det.mask(v) for v in uniq], pa.string())
@@ -126,10 +153,11 @@ class BatchScanner:
         end: np.ndarray,
         values: pa.Array | list[str],
         scores: np.ndarray | None = None,
+        regions: np.ndarray | None = None,
     ) -> pa.Table:
         vals = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
         n = len(vals)
-        masked, hashes = self._mask_and_hash(det, vals)
+        masked, hashes = self._mask_and_hash(det, vals, regions)
         cols: dict[str, Any] = {
             "source": pa.repeat(pa.scalar(src, pa.string()), n),
             "row": pa.array(rows, pa.int64()),
@@ -151,6 +179,29 @@ class BatchScanner:
             cols["value"] = vals
             schema = schema.append(VALUE_FIELD)
         return pa.table(cols, schema=schema)
+
+
+def _record_regions(batch: Batch) -> np.ndarray | None:
+    """ISO country code of each record, from a column announced as the country, if any.
+
+    Phone numbers written nationally (``06 12 34 56 78``) are valid in several numbering
+    plans; the record's own country says which one is meant."""
+    from .detectors.structured import country_code
+
+    for name, role in batch.roles.items():
+        hint = getattr(role, "hint", None)
+        if hint is None or hint.entity != "LOCATION" or hint.part != "country":
+            continue
+        if name not in batch.data.schema.names:
+            continue
+        column = batch.data.column(name)
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        enc = pc.dictionary_encode(column)
+        codes = np.array([country_code(v) for v in enc.dictionary.to_pylist()] + [None], object)
+        idx = enc.indices.fill_null(len(codes) - 1).to_numpy(zero_copy_only=False)
+        return codes[idx]
+    return None
 
 
 # --- worker-process side -----------------------------------------------------------------

@@ -58,6 +58,9 @@ class Detector:
     #: RE2 pattern for the text just before a match that rules it out in free text
     #: (``v1.2.3.4``, ``firmware 1.2.3.4``); matched against the 24 characters before it.
     veto_before: ClassVar[str | None] = None
+    #: Validation depends on the record's country (``validate_in``/``normalise_in``), taken
+    #: from a column announced as the country: national phone numbers.
+    uses_region: ClassVar[bool] = False
 
     def validate(self, value: str) -> bool:
         """True when a shape match is the real thing (checksum, registry, ...)."""
@@ -66,6 +69,14 @@ class Detector:
     def normalise(self, value: str) -> str:
         """The canonical form hashed for linking and baselines (``4111 1111`` == ``41111111``)."""
         return value
+
+    def validate_in(self, value: str, region: str | None) -> bool:
+        """:meth:`validate` for a value of a record whose country is ``region`` (ISO 3166)."""
+        return self.validate(value)
+
+    def normalise_in(self, value: str, region: str | None) -> str:
+        """:meth:`normalise` for a value of a record whose country is ``region``."""
+        return self.normalise(value)
 
     def mask(self, value: str) -> str:
         return mask_generic(value)
@@ -109,6 +120,7 @@ class Hits:
     values: pa.Array | list[str]  # matched text per match (never leaves the worker unmasked)
     near_misses: int
     scores: np.ndarray | None = None  # per-match confidence (NER); None = the detector's score
+    regions: np.ndarray | None = None  # per-match record country, when validation used it
 
     @classmethod
     def empty(cls) -> Hits:
@@ -158,7 +170,12 @@ def validate_distinct(detector: Detector, values: pa.Array, cache: dict[str, boo
     return result
 
 
-def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None) -> Hits:
+def find(
+    detector: Detector,
+    arr: pa.Array,
+    cache: dict[str, bool] | None = None,
+    regions: np.ndarray | None = None,
+) -> Hits:
     """Run ``detector`` over a string array: vectorised prefilter, then validation.
 
     Cells that are entirely one match (the common case in tables: an email column) stay in
@@ -171,6 +188,8 @@ def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None
         return Hits.empty()
     if cache is None:
         cache = {}
+    if regions is not None and detector.uses_region:
+        return _find_spans(detector, idx, arr.take(pa.array(idx)), cache, regions[idx])
     cand = arr.take(pa.array(idx))
     whole = pc.fill_null(pc.match_substring_regex(cand, f"^(?:{detector.pattern})$"), False)
     whole_np = whole.to_numpy(zero_copy_only=False)
@@ -195,29 +214,42 @@ def find(detector: Detector, arr: pa.Array, cache: dict[str, bool] | None = None
 
 
 def _find_spans(
-    detector: Detector, idx: np.ndarray, cand: pa.Array, cache: dict[str, bool]
+    detector: Detector,
+    idx: np.ndarray,
+    cand: pa.Array,
+    cache: dict[str, bool],
+    regions: np.ndarray | None = None,
 ) -> Hits:
+    """Per-cell spans from RE2; with ``regions`` (one per candidate cell) validation is per
+    (value, record country), as national phone numbers need."""
     rx = compile_re2(detector.pattern)
     veto = compile_re2(detector.veto_before + "$") if detector.veto_before else None
-    spans_of: dict[str, list[tuple[int, int, str]]] = {}
+    spans_of: dict[tuple[str, Any], list[tuple[int, int, str]]] = {}
     cells: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     values: list[str] = []
+    hit_regions: list[Any] = []
     near = 0
-    for i, text in zip(idx.tolist(), cand.to_pylist(), strict=True):
-        spans = spans_of.get(text)
+    region_of = regions.tolist() if regions is not None else [None] * len(idx)
+    for i, text, region in zip(idx.tolist(), cand.to_pylist(), region_of, strict=True):
+        spans = spans_of.get((text, region))
         if spans is None:
             spans = []
             for m in rx.finditer(text):
                 value = m.group()
                 if veto is not None and veto.search(text[max(0, m.start() - 24) : m.start()]):
                     continue
-                ok = cache.get(value)
+                key = value if regions is None else f"{value}\x1f{region}"
+                ok = cache.get(key)
                 if ok is None:
-                    ok = cache[value] = bool(detector.validate(value))
+                    ok = cache[key] = bool(
+                        detector.validate(value)
+                        if regions is None
+                        else detector.validate_in(value, region)
+                    )
                 spans.append((m.start(), m.end(), value) if ok else (-1, -1, value))
-            spans_of[text] = spans
+            spans_of[(text, region)] = spans
         for s, e, v in spans:
             if s < 0:
                 near += 1
@@ -226,12 +258,14 @@ def _find_spans(
             starts.append(s)
             ends.append(e)
             values.append(v)
+            hit_regions.append(region)
     return Hits(
         np.asarray(cells, dtype=np.int64),
         np.asarray(starts, dtype=np.int64),
         np.asarray(ends, dtype=np.int64),
         pa.array(values, pa.string()),
         near,
+        regions=np.asarray(hit_regions, dtype=object) if regions is not None else None,
     )
 
 

@@ -251,8 +251,26 @@ class PhoneDetector(Detector):
             return super().ident
         return f"{self.name}[{','.join(self.regions)}]@{self.version}"
 
+    uses_region = True
+
     def validate(self, value: str) -> bool:
         return parse_phone(value, self.regions) is not None
+
+    def _parse_in(self, value: str, region: str | None) -> Any:
+        """Parsed in the record's own country when it is valid there (the record says which
+        plan is meant), else as :meth:`validate` would."""
+        if region is not None and _region_plan(region) is not None:
+            number = parse_phone(value, (region,))
+            if number is not None:
+                return number
+        return parse_phone(value, self.regions)
+
+    def validate_in(self, value: str, region: str | None) -> bool:
+        return self._parse_in(value, region) is not None
+
+    def normalise_in(self, value: str, region: str | None) -> str:
+        number = self._parse_in(value, region)
+        return _SEPARATORS.sub("", value) if number is None else e164(number)
 
     def normalise(self, value: str) -> str:
         """E.164 (``+393331234567``), so every written form of one number links."""

@@ -226,6 +226,30 @@ def country_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(fold(n) for n in raw), frozenset(data)
 
 
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """Folded country name (any language phonenumbers knows) -> ISO 3166 alpha-2 code."""
+    out: dict[str, str] = {}
+    for code, per_lang in _locale_data().items():
+        for name in per_lang.values():
+            if name.startswith("*"):
+                name = per_lang.get(name[1:], "*")
+            if not name.startswith("*"):
+                out.setdefault(fold(" ".join(name.split())), code)
+    return out
+
+
+def country_code(cell: str | None) -> str | None:
+    """The ISO alpha-2 code of a country cell (``IT``, ``it``, ``Italia``, ``Germany``)."""
+    if not cell:
+        return None
+    text = cell.strip()
+    _names, codes = country_names()
+    if len(text) == 2 and text.upper() in codes:
+        return text.upper()
+    return _country_codes().get(fold(" ".join(text.split())))
+
+
 def is_country(cell: str) -> bool:
     """A country name (any of ~30 languages) or an upper-case ISO alpha-2 code."""
     names, codes = country_names()
