@@ -85,3 +85,27 @@ def test_a_version_column_is_not_scanned_for_ip_addresses(tmp_path: Path) -> Non
     r = scan_csv(tmp_path, "app_version,client_ip\n1.2.3.4,81.2.69.160\n12.14.30.200,81.2.69.161\n")
     t = r.findings_table()
     assert t["column"].to_pylist() == ["client_ip", "client_ip"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected", "forbidden"),
+    [
+        # digit runs inside an IBAN are part of it, not cards, phones or national ids
+        (
+            "pay IT60 X054 2811 1010 0000 0123 456 today",
+            {"IBAN_CODE"},
+            {"CREDIT_CARD", "PHONE_NUMBER", "FR_NIR"},
+        ),
+        # a VIN-shaped local part belongs to the email
+        ("write to 1HGCM82633A004352@example.com", {"EMAIL_ADDRESS"}, {"VIN"}),
+        # a German mobile number is not a 13-digit Visa
+        ("call +49 4111 1111 1111 1", set(), {"CREDIT_CARD"}),
+        # a 15-digit order number passing the NIR key is not a NIR without a NIR column
+        ("order 184127645108946 shipped", set(), {"FR_NIR"}),
+    ],
+)
+def test_parts_of_other_values_are_not_findings(
+    tmp_path: Path, cell: str, expected: set[str], forbidden: set[str]
+) -> None:
+    found = set(scan_csv(tmp_path, f"note\n{cell}\n").counts())
+    assert expected <= found and not (found & forbidden), found

@@ -34,6 +34,7 @@ from exposure_scan.detectors import (
     Detector,
     EmailDetector,
     EsNifDetector,
+    FrNirColumnDetector,
     FrNirDetector,
     HexPasswordHashDetector,
     Hits,
@@ -145,6 +146,7 @@ def test_patterns_compile_in_re2_and_arrow(det: Detector) -> None:
 
 
 CONTEXT = {
+    FrNirColumnDetector: {"FR_NIR", "NATIONAL_ID"},
     CardExpiryDetector: {"CARD_EXPIRY"},
     CardSecurityCodeDetector: {"CARD_SECURITY_CODE"},
     SwiftCodeDetector: {"SWIFT_CODE"},
@@ -237,8 +239,7 @@ POSITIVES: list[tuple[type[Detector], str, str]] = [
     (EsNifDetector, "X1234567L", "X1234567L"),
     (EsNifDetector, "Y0000000Z", "Y0000000Z"),
     (FrNirDetector, "1 84 12 76 451 089 46", "184127645108946"),
-    (FrNirDetector, "184127645108946", "184127645108946"),
-    (FrNirDetector, CORSICAN_NIR, CORSICAN_NIR),
+    (FrNirDetector, "2 55 08 2A 123 456 " + CORSICAN_NIR[-2:], CORSICAN_NIR),
     (IpAddressDetector, "10.0.0.1", "10.0.0.1"),
     (IpAddressDetector, "203.0.113.254", "203.0.113.254"),
     (IpAddressDetector, "2001:db8::1", "2001:db8::1"),
@@ -281,6 +282,8 @@ def test_positive_alone_and_in_text(
 
 
 CONTEXT_POSITIVES: list[tuple[type[Detector], str]] = [
+    (FrNirColumnDetector, "184127645108946"),
+    (FrNirColumnDetector, CORSICAN_NIR),
     (CardExpiryDetector, "12/27"),
     (CardExpiryDetector, "01/2030"),
     (CardExpiryDetector, "11-25"),

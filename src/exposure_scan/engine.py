@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from .columns import iter_cells
 from .detectors import default_detectors
-from .detectors.base import Detector, applies, find
+from .detectors.base import Detector, Hits, applies, find
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError
@@ -68,6 +68,7 @@ class BatchScanner:
                 if nul:
                     result.anomalies[(src, cells.name, "nul")] += nul
             role = batch.roles.get(cells.name)
+            column_hits: list[tuple[Detector, Hits]] = []
             for det in self.detectors:
                 if not applies(det, role, cells.numeric):
                     continue
@@ -82,6 +83,9 @@ class BatchScanner:
                 hits = find(det, values, cache, regions=regions)
                 if hits.near_misses:
                     result.near_misses[(src, cells.name, det.entity)] += hits.near_misses
+                if hits.cell.size:
+                    column_hits.append((det, hits))
+            for det, hits in _drop_contained(column_hits):
                 if hits.cell.size:
                     owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
                     result.findings.append(
@@ -179,6 +183,56 @@ class BatchScanner:
             cols["value"] = vals
             schema = schema.append(VALUE_FIELD)
         return pa.table(cols, schema=schema)
+
+
+#: Entities whose validated span owns its characters: a card-shaped digit run inside an IBAN,
+#: a VIN-shaped local part of an email, a phone inside a wallet address are parts of them.
+CONTAINERS = frozenset({"EMAIL_ADDRESS", "IBAN_CODE", "CRYPTO", "PASSWORD_HASH"})
+
+
+def _drop_contained(
+    column_hits: list[tuple[Detector, Hits]],
+) -> list[tuple[Detector, Hits]]:
+    """Drop matches that lie inside a container entity's match in the same cell."""
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for det, hits in column_hits:
+        if det.entity in CONTAINERS:
+            for c, s, e in zip(
+                hits.cell.tolist(), hits.start.tolist(), hits.end.tolist(), strict=True
+            ):
+                spans.setdefault(c, []).append((s, e, det.entity))
+    if not spans:
+        return column_hits
+    out = []
+    for det, hits in column_hits:
+        keep = np.ones(hits.cell.size, dtype=bool)
+        for i, (c, s, e) in enumerate(
+            zip(hits.cell.tolist(), hits.start.tolist(), hits.end.tolist(), strict=True)
+        ):
+            for cs, ce, ent in spans.get(c, ()):
+                if ent != det.entity and cs <= s and e <= ce and (cs, ce) != (s, e):
+                    keep[i] = False
+                    break
+        if keep.all():
+            out.append((det, hits))
+            continue
+        mask = pa.array(keep)
+        values = hits.values if isinstance(hits.values, pa.Array) else pa.array(hits.values)
+        out.append(
+            (
+                det,
+                Hits(
+                    hits.cell[keep],
+                    hits.start[keep],
+                    hits.end[keep],
+                    values.filter(mask),
+                    hits.near_misses,
+                    None if hits.scores is None else hits.scores[keep],
+                    None if hits.regions is None else hits.regions[keep],
+                ),
+            )
+        )
+    return out
 
 
 def _record_regions(batch: Batch) -> np.ndarray | None:

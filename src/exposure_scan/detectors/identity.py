@@ -132,10 +132,22 @@ class FrNirDetector(Detector):
     numeric = True
 
     def validate(self, value: str) -> bool:
-        return checksums.is_fr_nir(value)
+        # Written as one run of 15 digits it is only a NIR in a column that says so: a
+        # mod-97 key passes one random 15-digit order number in a hundred.
+        return " " in value.strip() and checksums.is_fr_nir(value)
 
     def normalise(self, value: str) -> str:
         return value.replace(" ", "").upper()
+
+
+class FrNirColumnDetector(FrNirDetector):
+    """A NIR written as one run (``185057800608436``) in a column announced as one."""
+
+    name = "fr_nir_column"
+    context = frozenset({"FR_NIR", "NATIONAL_ID"})
+
+    def validate(self, value: str) -> bool:
+        return checksums.is_fr_nir(value)
 
 
 class PassportDetector(Detector):

@@ -40,7 +40,7 @@ class IpAddressDetector(Detector):
     )
     prefilter = rf"[0-9]\.[0-9]+\.[0-9]+\.[0-9]|[{_HEX}]::|::[{_HEX}]|(?:[{_HEX}]{{1,4}}:){{7}}"
     score = 0.85
-    vetoed_by = frozenset({"META", "MODEL", "PRODUCT", "ID"})
+    vetoed_by = frozenset({"META", "MODEL", "PRODUCT", "ID", "PHONE_NUMBER"})
     veto_before = (
         r"(?i)(?:\bv|\bver\.?|version|release|build|firmware|\bfw|\brev\.?|\bref\.?|\bsdk"
         r"|\bapp|\bos)\s*[:=#]?\s*"

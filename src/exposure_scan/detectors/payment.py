@@ -29,6 +29,8 @@ class CreditCardDetector(Detector):
     prefilter = r"[2-6][0-9 \-]{12,}"
     score = 0.95
     numeric = True
+    #: ``+49 151 2345 6789`` is a phone: a run right after a ``+`` is never a card.
+    veto_before = r"\+\s*"
 
     def validate(self, value: str) -> bool:
         if len(value) == 13 and value.isdigit() and ean.is_valid(value):
