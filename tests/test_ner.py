@@ -517,3 +517,23 @@ def test_scan_reports_the_ner_detectors_that_ran(tickets: Path) -> None:
 def test_a_named_pipeline_that_is_missing_fails_before_reading(tickets: Path) -> None:
     with pytest.raises(exposure_scan.ConfigurationError):
         exposure_scan.scan(tickets, ner="no_such_pipeline_xyz")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "entity", "kept"),
+    [
+        ("Gift wrap requested", 0, 4, "PERSON", False),  # one word opening the cell
+        ("Delivered. Gift wrap requested", 11, 15, "PERSON", False),  # opening a sentence
+        ("Maria Gonzalez called", 0, 14, "PERSON", True),  # two words
+        ("please call Maria today", 12, 17, "PERSON", True),  # one word inside a sentence
+        ("sent to anna@example.com", 8, 24, "LOCATION", False),
+        ("ticket 101", 7, 10, "LOCATION", False),
+        ("shipped to Madrid", 11, 17, "LOCATION", True),
+    ],
+)
+def test_implausible_model_spans_are_dropped(
+    text: str, start: int, end: int, entity: str, kept: bool
+) -> None:
+    from exposure_scan.detectors.ner import _plausible
+
+    assert _plausible(entity, text, start, end) is kept

@@ -216,7 +216,9 @@ class NerScanner:
                 for r in sorted(results, key=lambda r: (r.start, r.end)):
                     # No name or place is spelled without a letter: statistical models do
                     # tag ticket numbers ("ticket 101") as places.
-                    if r.entity_type in self.detectors and _has_letter(piece[r.start : r.end]):
+                    if r.entity_type in self.detectors and _plausible(
+                        r.entity_type, piece, r.start, r.end
+                    ):
                         out[k].append((r.entity_type, r.start + off, r.end + off, r.score))
         return out
 
@@ -434,6 +436,26 @@ def _candidate_cells(arr: pa.Array) -> np.ndarray:
 
 def _has_letter(span: str) -> bool:
     return any(c.isalpha() for c in span)
+
+
+def _plausible(entity: str, text: str, start: int, end: int) -> bool:
+    """Drop the statistical model's classic misses that would inflate exposure counts.
+
+    No name or place is spelled without a letter ("ticket 101" tagged a place); an address
+    with ``@`` or a URL is not a place; a single capitalised word opening a cell or sentence
+    ("Gift wrap requested", "Colour grey") is usually not a person: names there need a second
+    capitalised word.
+    """
+    span = text[start:end]
+    if not _has_letter(span):
+        return False
+    if entity == "LOCATION" and ("@" in span or "://" in span):
+        return False
+    if entity == "PERSON" and len(span.split()) == 1:
+        before = text[:start].rstrip()
+        if not before or before.endswith((".", "!", "?", ":", "\n")):
+            return False
+    return True
 
 
 def _pieces(text: str, limit: int | None = None) -> Iterator[tuple[int, str]]:
