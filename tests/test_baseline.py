@@ -490,3 +490,18 @@ def test_cli_create_refuses_without_key(
     data = json.loads((tmp_path / bl.DEFAULT_FILE).read_text(encoding="utf-8"))
     assert data["key"]["source"] == "public" and data["paths"] == ["data"]
     assert os.path.exists(tmp_path / bl.DEFAULT_FILE)
+
+
+def test_scan_takes_a_baseline_argument(tmp_path: Path) -> None:
+    """The library form of ``scan --baseline``: only findings not in the baseline remain."""
+    import exposure_scan
+
+    data = tmp_path / "export.csv"
+    data.write_text("email\nold@example.com\n")
+    key = b"a-baseline-key-of-32-bytes-long!"
+    made = bl.create_baseline([data], key=key, root=tmp_path, timestamp=False, ner="off")
+    path = tmp_path / ".exposure-baseline.json"
+    made.save(path)
+    data.write_text("email\nold@example.com\nnew@example.com\n")
+    report = exposure_scan.scan(data, baseline=path, key=key, ner="off")
+    assert report.findings_table()["row"].to_pylist() == [1]

@@ -98,10 +98,19 @@ def scan(paths: PathArg | Sequence[PathArg] | Any, **options: Any) -> Report:
     ``options`` are the fields of :class:`ScanOptions` (``workers``, ``detectors``, ``key``,
     ``reveal``, ``batch_rows``, ``limits``, ...). An unreadable file in a multi-file scan is
     recorded in ``Report.sources`` and makes dependent verdicts inconclusive; only a path that
-    does not exist, or an invalid option, raises.
+    does not exist, or an invalid option, raises. ``baseline=`` (a file made by
+    ``exposure-scan baseline create``) reports only findings that are not in it.
     """
     from .engine import run_scan
     from .options import ScanOptions
+
+    if "baseline" in options:
+        # Report, and fail policies, only on findings that are not in the baseline
+        # (``exposure_scan.baseline``; ``key=`` or ``key_file=`` must be the baseline's key).
+        from .baseline import scan_with_baseline
+
+        baseline = options.pop("baseline")
+        return scan_with_baseline(paths, baseline, **options).report
     from .report import Report
 
     name = options.pop("name", None)  # names in-memory tables: not a ScanOptions field
