@@ -309,9 +309,10 @@ class RoleBook:
     """Column roles and profiles per source, decided once from the first cells of a column.
 
     Deciding once, in the driver, keeps every batch of a column under the same role whatever
-    process scans it. The decision reads the first ``SAMPLE`` cells of the column in record
-    order, so it does not depend on how the source was cut into batches either: batches are
-    held back (at most ``SAMPLE`` records' worth) until every column they carry has a role.
+    process scans it. The decision reads the column's cells in the first ``SAMPLE`` records
+    since it first appeared (at most ``SAMPLE`` cells), so it does not depend on how the source
+    was cut into batches either; batches are held back until every column they carry has a
+    role, which bounds what is held to about ``SAMPLE`` records, sparse JSON fields included.
     The profile (Arrow type, role) is what positive controls replay.
     """
 
@@ -323,6 +324,10 @@ class RoleBook:
         self._held: list[Batch] = []
         self._samples: dict[tuple[str, str], list[pa.Array]] = {}
         self._types: dict[tuple[str, str], tuple[Any, bool]] = {}
+        #: record position (per source) where a pending column first appeared
+        self._first: dict[tuple[str, str], int] = {}
+        #: records of each source pushed so far
+        self._pos: dict[str, int] = {}
         #: What a source says about a column besides its name (a database column comment)
         self._hints: dict[tuple[str, str], str] = {}
 
@@ -330,17 +335,32 @@ class RoleBook:
         """Take a batch; return the batches (in order) whose columns all have roles now."""
         self._held.append(batch)
         hints: dict[str, str] = getattr(batch, "column_hints", None) or {}
+        pos = self._pos.get(batch.source, 0)
+        n = batch.data.num_rows
         for cells in iter_cells(batch.data):
             key = (batch.source, cells.name)
             if key in self.roles or cells.skipped_reason is not None:
                 continue
             if cells.name in hints:
                 self._hints.setdefault(key, hints[cells.name])
+            first = self._first.setdefault(key, pos)
+            take = max(0, min(n, first + self.SAMPLE - pos))  # rows inside the window
+            values = cells.values
+            if cells.parent is None:
+                values = values.slice(0, take)
+            elif take < n:
+                values = values.filter(pa.array(cells.parent < take))
             parts = self._samples.setdefault(key, [])
-            parts.append(cells.values)
+            parts.append(values)
             self._types.setdefault(key, (cells.arrow_type, cells.numeric))
             if sum(len(p) for p in parts) >= self.SAMPLE:
                 self._decide(key)
+        self._pos[batch.source] = pos + n
+        ended = [
+            k for k, f in self._first.items() if k[0] == batch.source and pos + n >= f + self.SAMPLE
+        ]
+        for key in ended:
+            self._decide(key)  # a sparse column: its window of records is over
         return self._release(final=False)
 
     def flush(self) -> list[Batch]:
@@ -358,6 +378,7 @@ class RoleBook:
         self._release(final=True)
 
     def _decide(self, key: tuple[str, str]) -> None:
+        self._first.pop(key, None)
         parts = self._samples.pop(key, [])
         arrow_type, numeric = self._types.pop(key, (None, False))
         if key in self.roles:
