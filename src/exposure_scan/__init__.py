@@ -100,8 +100,12 @@ def scan(paths: PathArg | Sequence[PathArg] | Any, **options: Any) -> Report:
     recorded in ``Report.sources`` and makes dependent verdicts inconclusive; only a path that
     does not exist, or an invalid option, raises. ``baseline=`` (a file made by
     ``exposure-scan baseline create``) reports only findings that are not in it.
+
+    ``engine="dask"`` runs the scan on a Dask cluster (``pip install exposure_scan[dask]``):
+    pass ``client=`` or ``scheduler_address="tcp://host:8786"``, or have a default
+    ``distributed.Client``; ``partition_bytes=`` sets the size of Parquet slices. The report is
+    the one the local engine gives (see docs/distributed.md).
     """
-    from .engine import run_scan
     from .options import ScanOptions
 
     if "baseline" in options:
@@ -111,13 +115,31 @@ def scan(paths: PathArg | Sequence[PathArg] | Any, **options: Any) -> Report:
 
         baseline = options.pop("baseline")
         return scan_with_baseline(paths, baseline, **options).report
-    from .report import Report
 
+    engine = options.pop("engine", None)
+    cluster = {k: options.pop(k) for k in _DASK_ONLY if k in options}
+    if engine is None:
+        engine = "dask" if cluster else "local"
+    if engine not in ("local", "dask"):
+        raise ConfigurationError(f"engine must be 'local' or 'dask', got {engine!r}")
+    if engine == "local" and cluster:
+        raise ConfigurationError(f"{', '.join(sorted(cluster))} need(s) engine='dask'")
     name = options.pop("name", None)  # names in-memory tables: not a ScanOptions field
     opts = ScanOptions.from_kwargs(options)
     paths = _inputs(paths, name)
+    if engine == "dask":
+        from .dask import scan_paths
+
+        return scan_paths(list(paths), opts, **cluster)
+    from .engine import run_scan
+    from .report import Report
+
     outcome = run_scan(list(paths), opts)
     return Report.from_outcome(outcome, opts)
+
+
+#: Options of ``scan`` that only the Dask engine takes (they are not ``ScanOptions`` fields).
+_DASK_ONLY = ("client", "scheduler_address", "partition_bytes", "retries")
 
 
 def _inputs(paths: Any, name: Any) -> list[Any]:

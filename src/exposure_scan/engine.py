@@ -622,27 +622,37 @@ def stop_reading(account: SourceAccount, exc: BaseException) -> None:
     account.error = f"reading stopped after record {account.records_total}: {describe_error(exc)}"
 
 
-def scan_batches(
-    batches: Iterable[Batch],
+def scan_source(
+    source: Any,
     book: RoleBook,
-    scanner: BatchScanner,
-    into: PartialResult,
+    scan: Callable[[Batch], None],
     sampler: Sampler | None = None,
-    account: SourceAccount | None = None,
 ) -> None:
-    """Scan one source's batches in order into ``into``, as :func:`run_scan` does per batch.
+    """Read one source to its end and hand its batches to ``scan``, as :func:`run_scan` does.
 
-    For engines that scan a source, or a slice of one, away from the driver: ``book`` may
-    hold roles decided elsewhere. What was scanned before an exception stays in ``into``.
+    For engines that scan a source, or a slice of one, away from the driver (``book`` may hold
+    roles decided elsewhere): roles from a column's first cells (batches held back until
+    decided), sampling unless the source sampled at its origin, a read error recorded in the
+    account with what was read before it still scanned, and the source finished (hashed).
     """
-    for batch in batches:
-        book.assign(batch)
-        if sampler is not None:
-            assert account is not None, "sampling needs the source's account"
-            batch = sampler.apply(batch, account)
+
+    def dispatch(batch: Batch) -> None:
+        if sampler is not None and getattr(source, "pushed_sample", None) is None:
+            batch = sampler.apply(batch, source.account)
             if batch.data.num_rows == 0:
-                continue
-        into.absorb(scanner.scan(batch))
+                return
+        scan(batch)
+
+    try:
+        for batch in source.batches():
+            for ready in book.push(batch):
+                dispatch(ready)
+    except Exception as exc:  # a damaged source must not stop the scan
+        stop_reading(source.account, exc)
+    finally:
+        for ready in book.flush():
+            dispatch(ready)
+        source.finish()
 
 
 def source_controls(
