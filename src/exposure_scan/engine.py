@@ -254,7 +254,8 @@ def _record_regions(batch: Batch) -> np.ndarray | None:
         enc = pc.dictionary_encode(column)
         codes = np.array([country_code(v) for v in enc.dictionary.to_pylist()] + [None], object)
         idx = enc.indices.fill_null(len(codes) - 1).to_numpy(zero_copy_only=False)
-        return codes[idx]
+        per_record: np.ndarray = codes[idx]
+        return per_record
     return None
 
 
