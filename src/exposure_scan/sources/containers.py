@@ -1,30 +1,103 @@
 """Byte streams under the formats: compression layers, archives, peeking, limits.
 
 Members of archives are streamed, never extracted: a member called ``../../etc/passwd`` is
-just a name in a report. Decompression is bounded (total bytes and ratio) against bombs.
+just a name in a report. Decompression is bounded (total bytes and ratio) against bombs, and
+:class:`Limits` holds every bound a hostile file can run into, so that one object configures
+them all (``scan(..., limits=Limits(...))``).
 """
 
 from __future__ import annotations
 
 import bz2
+import dataclasses
 import gzip
+import logging
 import lzma
 import shutil
 import tempfile
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from ..errors import LimitExceededError
+from ..errors import ConfigurationError, LimitExceededError, UnreadableSourceError
+
+log = logging.getLogger("exposure_scan.sources")
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Safety limits for hostile input; every one is configurable through scan options."""
+    """Safety limits for hostile input; every one is configurable through scan options.
 
+    The defaults read any realistic leak in full and stop the hostile shapes (bombs, endless
+    lines, deep nesting) long before they exhaust memory or time. Hitting a limit never stops
+    the scan: the source concerned records an ``error`` (or counts the record unreadable)
+    naming the field to raise, and verdicts that depend on it become inconclusive.
+    """
+
+    #: Decompressed bytes of one compressed stream (gzip, bz2, xz, zstd), per layer.
     max_decompressed_bytes: int = 64 << 30
+    #: Decompressed bytes per compressed byte of the file, judged once past ``ratio_grace_bytes``.
     max_ratio: float = 1000.0
+    #: Small streams compress far better than 1000:1 (a column of equal values); the ratio is
+    #: only judged past this many decompressed bytes, so only big outputs can trip it.
+    ratio_grace_bytes: int = 16 << 20
+    #: Archives and compression layers inside one another (a zip in a zip is depth 2).
     max_archive_depth: int = 4
+    #: Members of one archive.
     max_archive_members: int = 100_000
+    #: The longest record a reader holds whole: a CSV record (bytes), a JSON line or array
+    #: element (characters). A longer CSV record stops its source; a longer JSON record is
+    #: counted unreadable and skipped without being held. CSV memory is about 32 blocks
+    #: (pyarrow's streaming reader reads ahead), and blocks grow up to this for long records.
+    max_record_bytes: int = 16 << 20
+    #: Lines of plain text longer than this are scanned in pieces of this many characters.
+    max_line_chars: int = 1 << 20
+    #: JSON nested deeper than this is hostile: the record is counted unreadable.
+    max_json_depth: int = 64
+    #: Columns of one source: a CSV record with more fields stops its source; values of
+    #: JSON paths beyond this many are scanned together in the column ``*``. Every column
+    #: costs a scan of its own (roles, detectors, positive controls: tens of milliseconds),
+    #: so a few kilobytes of delimiters must not buy minutes.
+    max_columns: int = 1024
+    #: One field of a SQL dump (characters); a longer field makes its row unreadable.
+    max_field_chars: int = 64 << 20
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            real = f.name == "max_ratio"
+            if isinstance(value, bool) or not isinstance(value, (int, float) if real else int):
+                kind = "a number" if real else "an integer"
+                raise ConfigurationError(
+                    f"limits.{f.name} must be {kind}, got {type(value).__name__}"
+                )
+            least = 0 if f.name == "ratio_grace_bytes" else 1
+            if not value >= least:  # NaN fails too
+                raise ConfigurationError(f"limits.{f.name} must be >= {least}")
+
+
+def check_declared_size(size: int, packed: int, limits: Limits, name: str) -> None:
+    """Refuse an archive member whose declared size breaks the limits, before reading it.
+
+    A zip member cannot decompress past its declared ``file_size`` (zipfile stops there, and a
+    lie fails the CRC), and a sparse tar member expands to its declared size from almost no
+    bytes: checking the declaration is enough, and costs nothing.
+    """
+    if size > limits.max_decompressed_bytes:
+        raise limit_error(
+            f"declared size exceeds {limits.max_decompressed_bytes} bytes",
+            "max_decompressed_bytes",
+            name,
+        )
+    if size > limits.ratio_grace_bytes and size / max(packed, 1) > limits.max_ratio:
+        raise limit_error(f"decompression ratio exceeds {limits.max_ratio:g}", "max_ratio", name)
+
+
+def limit_error(
+    message: str, limit: str, source: str, record: int | None = None
+) -> LimitExceededError:
+    """The error for a limit that was hit, logged once where it is made (never with values)."""
+    log.warning("limit %s hit in %s: %s", limit, source, message)
+    return LimitExceededError(message, source=source, record=record, limit=limit)
 
 
 class PrefixedReader:
@@ -82,15 +155,20 @@ class BoundedReader:
     def read(self, n: int = -1) -> bytes:
         data = bytes(self._inner.read(n))
         self.bytes_read += len(data)
-        if self.bytes_read > self._limits.max_decompressed_bytes:
-            raise LimitExceededError(
-                f"decompressed size exceeds {self._limits.max_decompressed_bytes} bytes",
-                source=self._name,
+        limits = self._limits
+        if self.bytes_read > limits.max_decompressed_bytes:
+            raise limit_error(
+                f"decompressed size exceeds {limits.max_decompressed_bytes} bytes",
+                "max_decompressed_bytes",
+                self._name,
             )
         packed = max(getattr(self._compressed, "bytes_read", 0), 1)
-        if self.bytes_read > (16 << 20) and self.bytes_read / packed > self._limits.max_ratio:
-            raise LimitExceededError(
-                f"decompression ratio exceeds {self._limits.max_ratio:g}", source=self._name
+        if (
+            self.bytes_read > limits.ratio_grace_bytes
+            and self.bytes_read / packed > limits.max_ratio
+        ):
+            raise limit_error(
+                f"decompression ratio exceeds {limits.max_ratio:g}", "max_ratio", self._name
             )
         return data
 
@@ -217,6 +295,7 @@ class DamageGuard:
             raise
         except Exception as exc:  # EOFError, OSError, zlib/lzma/zstd errors: all damage
             self.error = _decoder_error(self._kind, exc)
+            log.warning("%s; %d byte(s) of a cut line dropped", self.error, len(self._hold))
             self.dropped_tail = len(self._hold)
             self._hold = b""
             self._done = True
@@ -281,14 +360,66 @@ def read_head(stream: Any, size: int) -> bytes:
     return b"".join(parts)
 
 
-def spool(stream: Any) -> tempfile._TemporaryFileWrapper[bytes]:
-    """Copy a non-seekable stream into a temporary file (for formats needing random access)."""
+def spool(
+    stream: Any, max_bytes: int | None = None, name: str = ""
+) -> tempfile._TemporaryFileWrapper[bytes]:
+    """Copy a non-seekable stream into a temporary file (for formats needing random access).
+
+    ``max_bytes`` bounds what is written to disk (``Limits.max_decompressed_bytes``): an
+    archive member is decompressed while it is copied, and a bomb must not fill the disk.
+    """
     tmp = tempfile.NamedTemporaryFile(prefix="exposure_scan-", suffix=".spool")  # noqa: SIM115
-    shutil.copyfileobj(stream, tmp, 1 << 20)
+    try:
+        if max_bytes is None:
+            shutil.copyfileobj(stream, tmp, 1 << 20)
+        else:
+            written = 0
+            while chunk := stream.read(1 << 20):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise limit_error(
+                        f"decompressed size exceeds {max_bytes} bytes",
+                        "max_decompressed_bytes",
+                        name,
+                    )
+                tmp.write(chunk)
+    except BaseException:
+        tmp.close()
+        raise
     tmp.flush()
+    log.debug("spooled %s to a temporary file (%d bytes)", name or "a stream", tmp.tell())
     tmp.seek(0)
     return tmp
 
 
 def open_binary(path: str) -> BinaryIO:
     return open(path, "rb", buffering=1 << 20)
+
+
+def log_done(logger: logging.Logger, account: Any) -> None:
+    """One log line when a reader is done: counts and reasons (fixed strings), never values."""
+    if account.records_unreadable:
+        reasons = "; ".join(f"{r}: {n}" for r, n in sorted(account.unreadable_reasons.items()))
+        logger.info(
+            "%s: %d record(s) read, %d unreadable (%s)",
+            account.source,
+            account.records_read,
+            account.records_unreadable,
+            reasons,
+        )
+    else:
+        logger.debug("%s: %d record(s) read", account.source, account.records_read)
+
+
+def decode_failure(exc: Exception, account: Any) -> Exception:
+    """The error a text reader stops with: a decoder that cannot go on becomes a typed error.
+
+    ``errors="surrogateescape"`` keeps undecodable bytes of ASCII-based encodings per record,
+    but UTF-16/32 cut in the middle of a code unit still raise; the message names the
+    encoding, never the bytes.
+    """
+    if not isinstance(exc, UnicodeError):
+        return exc
+    what = f"bytes not valid in the file's encoding ({account.encoding}): reading stopped"
+    log.warning("%s: %s", account.source, what)
+    return UnreadableSourceError(what, source=account.source, record=account.records_total)

@@ -7,23 +7,123 @@ record numbers, and every other record keeps its exact 0-based index.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..errors import LimitExceededError
+from ..errors import ExposureScanError, UnreadableSourceError
 from .base import Batch, SourceAccount
+from .containers import Limits, limit_error, log_done
+
+log = logging.getLogger("exposure_scan.sources.delimited")
 
 DELIMITERS = (",", "\t", ";", "|")
-#: The largest block a restarted parse may use: one record longer than this is an error.
-MAX_BLOCK_SIZE = 1 << 30
+#: An undecodable byte ``b`` reaches pyarrow as ``chr(MARK + b)``, a private-use character:
+#: pyarrow only ever sees valid UTF-8 (its invalid-row handler decodes rows strictly, so one
+#: ragged row with a stray cp1252 byte would otherwise stop the whole file), and records
+#: holding a mark are counted unreadable after parsing.
+MARK = 0xF700
+_MARKS = re.compile("[\uf700-\uf7ff]")
+_MARK_PREFIXES = tuple(chr(c).encode()[:2] for c in (0xF700, 0xF740, 0xF780, 0xF7C0))
+_MARK_ERRORS = "exposure_scan.mark"
+#: pyarrow's ways of saying a record (or the header row) does not fit in one block.
+_LONGER_THAN_BLOCK = re.compile(r"straddl|header is larger than block size")
+
+
+def _mark_undecodable(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(chr(MARK + b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error(_MARK_ERRORS, _mark_undecodable)
+
+
+class Utf8Stream:
+    """A text stream in any encoding, as UTF-8 bytes with undecodable bytes marked.
+
+    UTF-8 input is only validated (decoded, not encoded again) and passes through as it is;
+    other encodings are decoded in C and encoded. ``marked`` says a mark (or a genuine
+    U+F700-U+F7FF character, which is then counted unreadable too: it has no use in real
+    text) went through.
+    """
+
+    def __init__(self, raw: Any, encoding: str, chunk: int = 1 << 20) -> None:
+        self._raw = raw
+        self._utf8 = codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig"
+        self._dec = codecs.getincrementaldecoder(encoding)(errors=_MARK_ERRORS)
+        self._chunk = chunk
+        self._tail = b""  # UTF-8: the start of a character cut by the chunk border
+        self._out = bytearray()
+        self._eof = False
+        self.marked = False
+        self.closed = False
+
+    def _utf8_chunk(self, data: bytes) -> None:
+        buf = self._tail + data if self._tail else data
+        cut = _whole_chars(buf) if data else len(buf)
+        self._tail = buf[cut:]
+        view = memoryview(buf)[:cut]
+        try:
+            str(view, "utf-8")  # validation: valid UTF-8 goes to pyarrow as it is
+        except UnicodeDecodeError:
+            self._text(str(view, "utf-8", _MARK_ERRORS))
+            return
+        if not self.marked and b"\xef" in buf and any(p in buf for p in _MARK_PREFIXES):
+            self.marked = True
+        self._out += view
+
+    def _text(self, text: str) -> None:
+        if not self.marked and _MARKS.search(text):
+            self.marked = True
+        self._out += text.encode("utf-8")
+
+    def read(self, n: int = -1) -> bytes:
+        want = n if n is not None and n >= 0 else 1 << 62
+        while len(self._out) < want and not self._eof:
+            data = self._raw.read(self._chunk)
+            self._eof = not data
+            if self._utf8:
+                if data and not self._tail and data.isascii():
+                    self._out += data
+                else:
+                    self._utf8_chunk(data)
+            else:
+                self._text(self._dec.decode(data, self._eof))
+        out = bytes(self._out[:want])
+        del self._out[:want]
+        return out
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True  # the raw stream belongs to the caller, who closes it
+
+
+def _whole_chars(buf: bytes) -> int:
+    """The length of ``buf`` without a UTF-8 sequence cut at its end."""
+    for back in range(1, min(4, len(buf)) + 1):
+        b = buf[-back]
+        if b & 0xC0 == 0x80:  # a continuation byte: look further back for the lead
+            continue
+        if b < 0xC0:  # ASCII: nothing is cut
+            return len(buf)
+        need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+        return len(buf) - back if back < need else len(buf)
+    return len(buf)
+
 
 #: A first-row cell that looks like data, not like a column name.
 _DATA_LIKE = re.compile(
@@ -156,8 +256,11 @@ class DelimitedSource:
         dialect: Dialect | None = None,
         reopen: Callable[[], Any] | None = None,
         complete: bool = False,
+        limits: Limits | None = None,
     ) -> None:
         self.account = account
+        self._limits = limits or Limits()
+        self._utf8: Utf8Stream = Utf8Stream(io.BytesIO(), "utf-8")  # per parse, in _parse
         self._stream = stream
         self._reopen = reopen  # a fresh stream of the same bytes, when they can be read again
         self._encoding = encoding
@@ -165,16 +268,29 @@ class DelimitedSource:
         self.dialect = dialect or sniff_dialect(head_text, complete=complete) or Dialect(",")
         rows = _rows(head_text, self.dialect.delimiter, complete=complete)
         self.header = has_header(rows)
-        width = max((len(r) for r in rows[:50]), default=1)
+        # The usual field count, not the largest: one ragged row in the head must not make
+        # every other record "the wrong width".
+        counts = Counter(len(r) for r in rows[:50])
+        width = max(counts, key=lambda w: (counts[w], w)) if counts else 1
         if self.header:
             self.columns = unique_names(rows[0])
         else:
             self.columns = [str(i) for i in range(width)]
+        self._too_wide = len(self.columns) > self._limits.max_columns
+        if self._too_wide:  # a damaged head (a run of delimiters), or not a table at all
+            self.columns = self.columns[:1]
         account.format = {"\t": "tsv", ";": "csv;", "|": "psv"}.get(self.dialect.delimiter, "csv")
         account.encoding = encoding
         account.notes.append(
             f"delimiter {self.dialect.delimiter!r}, "
             + ("header row" if self.header else "no header row: columns named by position")
+        )
+        log.debug(
+            "%s: %s, %s, %d column(s)",
+            account.source,
+            account.format,
+            account.notes[-1],
+            len(self.columns),
         )
 
     def batches(self) -> Iterator[Batch]:
@@ -183,32 +299,69 @@ class DelimitedSource:
         pyarrow's streaming reader needs every record inside one block ("straddling object"
         otherwise). A 5 MB base64 photo in one cell is ordinary in leaks, so when the bytes can
         be read again (a file on disk, a zip member) the parse restarts with a block four times
-        larger and skips the records already accounted; otherwise the source stops with an
-        error that names the option to raise.
+        larger, up to ``Limits.max_record_bytes``, and skips the records already accounted;
+        otherwise the source stops with an error that names the option to raise. A block is
+        the most pyarrow holds, so the limit bounds memory whatever the file (an unclosed quote
+        makes the rest of a file one record).
         """
         stream: Any = self._stream
         block = self._block_size
-        while True:
-            done = self.account.records_total  # records of this source already accounted
-            try:
-                yield from self._parse(stream, block, done)
-                return
-            except pa.ArrowInvalid as exc:
-                if "straddl" not in str(exc):
-                    raise
-                if self._reopen is None or block >= MAX_BLOCK_SIZE:
-                    raise LimitExceededError(
-                        f"a record is longer than block_size ({block} bytes); "
-                        "scan again with a larger block_size",
-                        source=self.account.source,
-                        record=self.account.records_total,
-                    ) from None
-            finally:
-                if stream is not self._stream:
-                    stream.close()
-            block *= 4
-            self.account.notes.append(f"record longer than a block: parsing again, block {block}")
-            stream = self._reopen()
+        cap = max(self._limits.max_record_bytes, 1)
+        try:
+            if self._too_wide:
+                raise limit_error(
+                    f"more than max_columns ({self._limits.max_columns}) fields in a record",
+                    "max_columns",
+                    self.account.source,
+                    0,
+                )
+            while True:
+                done = self.account.records_total  # records already accounted
+                try:
+                    yield from self._parse(stream, block, done)
+                    return
+                except pa.ArrowInvalid as exc:
+                    if not _LONGER_THAN_BLOCK.search(str(exc)):
+                        raise self._parser_error(exc) from None
+                    if block >= cap:
+                        raise limit_error(
+                            f"a record is longer than max_record_bytes ({cap} bytes)",
+                            "max_record_bytes",
+                            self.account.source,
+                            self.account.records_total,
+                        ) from None
+                    if self._reopen is None:
+                        raise limit_error(
+                            f"a record is longer than block_size ({block} bytes); "
+                            "scan again with a larger block_size",
+                            "block_size",
+                            self.account.source,
+                            self.account.records_total,
+                        ) from None
+                except (pa.ArrowException, UnicodeError) as exc:
+                    raise self._parser_error(exc) from None
+                finally:
+                    if stream is not self._stream:
+                        stream.close()
+                block = min(block * 4, cap)
+                self.account.notes.append(
+                    f"record longer than a block: parsing again, block {block}"
+                )
+                log.info("%s: %s", self.account.source, self.account.notes[-1])
+                stream = self._reopen()
+        finally:
+            log_done(log, self.account)
+
+    def _parser_error(self, exc: BaseException) -> ExposureScanError:
+        # pyarrow's messages quote the offending row: only the class name leaves this method.
+        if isinstance(exc, UnicodeError):  # pyarrow transcodes non-UTF-8 text strictly
+            what = f"bytes not valid in the file's encoding ({self._encoding})"
+        else:
+            what = f"CSV parser stopped ({type(exc).__name__})"
+        log.warning("%s: %s", self.account.source, what)
+        return UnreadableSourceError(
+            what, source=self.account.source, record=self.account.records_total
+        )
 
     def _parse(self, stream: Any, block_size: int, skip: int) -> Iterator[Batch]:
         """Batches of records ``skip`` onwards (earlier ones are already accounted)."""
@@ -226,7 +379,7 @@ class DelimitedSource:
             block_size=block_size,
             column_names=self.columns,
             skip_rows=1 if self.header else 0,
-            encoding=self._encoding if self._encoding not in ("utf-8", "utf-8-sig") else "utf8",
+            encoding="utf8",  # Utf8Stream transcodes
         )
         parse_opts = pacsv.ParseOptions(
             delimiter=self.dialect.delimiter,
@@ -240,9 +393,10 @@ class DelimitedSource:
             quoted_strings_can_be_null=False,
             check_utf8=False,
         )
+        self._utf8 = Utf8Stream(stream, self._encoding)
         try:
             reader = pacsv.open_csv(
-                stream,
+                self._utf8,
                 read_options=read_opts,
                 parse_options=parse_opts,
                 convert_options=convert_opts,
@@ -264,10 +418,12 @@ class DelimitedSource:
             invalid.clear()
             pending.sort()
             last = cursor + rb.num_rows - 1
-            mine = []
-            while pending and pending[0][0] <= last:
-                mine.append(pending.pop(0))
+            k = 0  # pending[:k] fall inside this batch (an index, not pop(0): linear time)
+            while k < len(pending) and pending[k][0] <= last:
+                k += 1
                 last += 1
+            mine = pending[:k]
+            del pending[:k]
             yield from self._emit(rb, cursor, mine, skip)
             cursor += rb.num_rows + len(mine)
         pending.extend((n - offset if n is not None else cursor, r) for n, r in invalid)
@@ -303,26 +459,22 @@ class DelimitedSource:
     def _drop_undecodable(
         self, rb: pa.RecordBatch, cursor: int, rows: pa.Int64Array | None
     ) -> tuple[pa.RecordBatch, pa.Int64Array | None]:
-        """Remove records holding bytes that are not valid UTF-8 and count them."""
-        try:
-            rb.validate(full=True)
+        """Remove records holding bytes undecodable in the file's encoding and count them."""
+        if not self._utf8.marked:
             return rb, rows
-        except pa.ArrowInvalid:
-            pass
         good = np.ones(rb.num_rows, dtype=bool)
         for col in rb.columns:
-            for i, v in enumerate(col.cast(pa.binary()).to_pylist()):
-                if v is not None and good[i]:
-                    try:
-                        v.decode("utf-8")
-                    except UnicodeDecodeError:
-                        good[i] = False
+            hit = pc.fill_null(pc.match_substring_regex(col, _MARKS.pattern), False)
+            good &= ~hit.to_numpy(zero_copy_only=False)
+        if good.all():
+            return rb, rows
         row_idx = (
             rows.to_numpy()
             if rows is not None
             else np.arange(cursor, cursor + rb.num_rows, dtype=np.int64)
         )
+        reason = f"bytes not valid in the file's encoding ({self._encoding})"
         for r in row_idx[~good]:
-            self.account.unreadable(int(r), "bytes not valid in the file's encoding (utf-8)")
+            self.account.unreadable(int(r), reason)
         mask = pa.array(good)
         return rb.filter(mask), pa.array(row_idx[good], pa.int64())
