@@ -97,14 +97,6 @@ def test_two_processes_with_different_hash_seeds_agree(
         assert without_severity(text) == without_severity(reference)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report.Report.severity passes identifiers_per_person as a list made from a set of "
-    "frozensets (hash-seed order), and verdicts.severity.score_ei keeps the first combination "
-    "with the top score: its reason names a different, equally scored combination per process. "
-    "Fix: sorted(combos, key=sorted) in Report.severity, or break ties in score_ei by the "
-    "sorted combination",
-)
 def test_severity_is_the_same_in_every_process(reference: str, other_processes: list[str]) -> None:
     # Two fixed hash seeds (the in-process one is random, which would make this flaky).
     one, two = (json.loads(t)["severity"] for t in other_processes)

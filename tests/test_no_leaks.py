@@ -294,17 +294,15 @@ def test_configuration_errors(tmp_path: Path, options: dict[str, Any]) -> None:
         exposure_scan.scan(path, **options)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="options.ScanOptions.__post_init__ does not check that limits is a Limits (a dict "
-    "fails later, inside a reader, as an AttributeError): raise ConfigurationError or build "
-    "Limits(**mapping)",
-)
 def test_limits_of_the_wrong_type_are_a_configuration_error(tmp_path: Path) -> None:
+    """A mapping builds Limits; unknown names and other types are configuration errors."""
     path = tmp_path / "a.csv"
     path.write_text("email\na@example.com\n")
-    with pytest.raises(errors.ConfigurationError):
-        exposure_scan.scan(path, limits={"max_ratio": 5})
+    report = exposure_scan.scan(path, ner="off", limits={"max_ratio": 5})
+    assert report.coverage().records_read == 1
+    for bad in ({"max_colour": 5}, 5, "big"):
+        with pytest.raises(errors.ConfigurationError):
+            exposure_scan.scan(path, limits=bad)
 
 
 def test_limit_exceeded_is_recorded_in_the_account(tmp_path: Path) -> None:

@@ -577,8 +577,11 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
                 stop_reading(source.account, exc)
             finally:
                 # What was read before the damage is scanned too: nothing read is dropped.
-                for ready in book.flush():
-                    dispatch(ready)
+                try:
+                    for ready in book.flush():
+                        dispatch(ready)
+                except Exception as exc:
+                    stop_reading(source.account, exc)
                 source.finish()
                 pushed = getattr(source, "pushed_sample", None)
                 if pushed is not None:  # the source sampled at its origin (TABLESAMPLE)

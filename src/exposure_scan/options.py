@@ -51,6 +51,8 @@ class ScanOptions:
     parallel_threshold: int = 32 << 20
 
     def __post_init__(self) -> None:
+        if not isinstance(self.limits, Limits):
+            raise ConfigurationError("limits must be a Limits or a mapping of its fields")
         if self.workers is not None and self.workers < 1:
             raise ConfigurationError("workers must be >= 1")
         if self.batch_rows < 1:
@@ -84,6 +86,11 @@ class ScanOptions:
             values["must_be_absent"] = tuple(p.strip() for p in mba.split(",") if p.strip())
         elif mba is not None:
             values["must_be_absent"] = tuple(mba)
+        if isinstance(values.get("limits"), Mapping):
+            try:
+                values["limits"] = Limits(**values["limits"])
+            except TypeError as exc:
+                raise ConfigurationError(f"limits: {exc}") from None
         if isinstance(values.get("key"), str):
             values["key"] = values["key"].encode()
         return cls(**values)

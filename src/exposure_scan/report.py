@@ -276,7 +276,7 @@ class Report:
         } or {frozenset(present)}
         return assess(
             sorted(present),
-            identifiers_per_person=[c for c in combos if c],
+            identifiers_per_person=sorted((c for c in combos if c), key=sorted),
             context=context or self.context,
             circumstances=circumstances or self.circumstances,
             individuals=link.count,

@@ -32,6 +32,7 @@ from .containers import (
     DamageGuard,
     Limits,
     PrefixedReader,
+    check_declared_size,
     decompress,
     open_binary,
     read_head,
@@ -315,6 +316,7 @@ def _text_source(
                 block_size=options.block_size,
                 reopen=tap.reopen,
                 complete=complete,
+                limits=options.limits,
             ),
             tap,
         )
@@ -328,15 +330,32 @@ def _text_source(
         from .jsonl import JsonSource
 
         return LeafSource(
-            JsonSource(text, account, array=fmt == "json", batch_rows=options.batch_rows), tap
+            JsonSource(
+                text,
+                account,
+                array=fmt == "json",
+                batch_rows=options.batch_rows,
+                limits=options.limits,
+            ),
+            tap,
         )
     if fmt == "sql":
         from .sql import SqlSource
 
-        return LeafSource(SqlSource(text, account, batch_rows=options.batch_rows), tap)
+        return LeafSource(
+            SqlSource(
+                text,
+                account,
+                batch_rows=options.batch_rows,
+                max_field_chars=options.limits.max_field_chars,
+            ),
+            tap,
+        )
     from .text import TextSource
 
-    return LeafSource(TextSource(text, account, batch_rows=options.batch_rows), tap)
+    return LeafSource(
+        TextSource(text, account, batch_rows=options.batch_rows, limits=options.limits), tap
+    )
 
 
 class _Empty:
@@ -376,6 +395,16 @@ def _archive_sources(
                             continue
                         members += 1
                         _check_members(members, options, name)
+                        member_name = f"{name}!{info.filename}"
+                        try:
+                            check_declared_size(
+                                info.file_size, info.compress_size, options.limits, member_name
+                            )
+                        except LimitExceededError as exc:
+                            yield AccountOnly(
+                                SourceAccount(member_name, path, error=str(exc)), None
+                            )
+                            continue
                         with zf.open(info) as member:
                             mh = HashingReader(member)  # type: ignore[arg-type]
                             yield from _stream_sources(
@@ -398,6 +427,13 @@ def _archive_sources(
                         continue
                     members += 1
                     _check_members(members, options, name)
+                    try:
+                        check_declared_size(m.size, 0, options.limits, f"{name}!{m.name}")
+                    except LimitExceededError as exc:
+                        yield AccountOnly(
+                            SourceAccount(f"{name}!{m.name}", path, error=str(exc)), None
+                        )
+                        continue
                     f = tf.extractfile(m)
                     if f is None:
                         continue

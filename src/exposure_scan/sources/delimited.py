@@ -130,7 +130,8 @@ _DATA_LIKE = re.compile(
     r"@|^\s*[+(]?\d[\d\s().,/:+-]*$|^\d{4}-\d{2}-\d{2}|https?://|^\s*(true|false|null)\s*$",
     re.IGNORECASE,
 )
-_NAME_LIKE = re.compile(r"^[^\W\d][\w .\-/#()%?'’]{0,63}$", re.UNICODE)
+#: Column names use ``N°``/``Nº`` (French, Italian, Spanish "number"), ``n.``, ``&``, ``:``.
+_NAME_LIKE = re.compile(r"^[^\W\d][\w .\-/#()%?'’°º&:+*]{0,63}$", re.UNICODE)
 
 
 @dataclass(frozen=True)

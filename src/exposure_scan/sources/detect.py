@@ -37,7 +37,7 @@ _EXT_FORMATS = {
 }
 
 _SQL_HEAD = re.compile(
-    r"^\s*(INSERT\s+(IGNORE\s+)?INTO|REPLACE\s+INTO|CREATE\s+TABLE|COPY\s+\S+.*FROM\s+stdin|"
+    r"^[ \t]*(INSERT\s+(IGNORE\s+)?INTO|REPLACE\s+INTO|CREATE\s+TABLE|COPY\s+\S+.*FROM\s+stdin|"
     r"--\s*(MySQL|MariaDB|PostgreSQL|Dump)|/\*!\d+|SET\s+\w+\s*=|LOCK\s+TABLES|DROP\s+TABLE)",
     re.IGNORECASE | re.MULTILINE,
 )

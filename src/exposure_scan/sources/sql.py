@@ -13,9 +13,16 @@ from .sqldump import SqlDumpParser
 
 
 class SqlSource:
-    def __init__(self, text: TextIO, account: SourceAccount, *, batch_rows: int = 65536) -> None:
+    def __init__(
+        self,
+        text: TextIO,
+        account: SourceAccount,
+        *,
+        batch_rows: int = 65536,
+        max_field_chars: int = 64 << 20,
+    ) -> None:
         self.account = account
-        self._parser = SqlDumpParser(text, batch_rows=batch_rows)
+        self._parser = SqlDumpParser(text, batch_rows=batch_rows, max_field_chars=max_field_chars)
         account.format = "sql"
 
     def batches(self) -> Iterator[Batch]:
