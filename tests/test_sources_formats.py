@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import lzma
+import pathlib
 import tarfile
 import zipfile
 
@@ -673,3 +674,15 @@ def test_sniff_container(head, kind):
 )
 def test_sniff_text_format(text, name, fmt):
     assert sniff_text_format(text, name) == fmt
+
+
+def test_a_header_with_a_degree_sign_is_a_header(tmp_path: pathlib.Path) -> None:
+    """French and Italian exports write ``N° client`` / ``Nº``: still a header row."""
+    import exposure_scan
+
+    p = tmp_path / "clients.csv"
+    p.write_text("N° client,Prénom,Nom,Adresse e-mail\n1001,Élodie,Lefèvre,elodie@example.fr\n")
+    report = exposure_scan.scan(p, ner="off")
+    assert "header row" in report.sources[0].notes[0]
+    assert report.findings_table().column("row").to_pylist()[0] == 0
+    assert set(report.findings_table().column("column").to_pylist()) >= {"Adresse e-mail"}
