@@ -127,7 +127,36 @@ class Source(Protocol):
     def batches(self) -> Iterator[Batch]: ...
 
 
-class HashingReader:
+class ReadOnlyStream:
+    """The file-object surface pyarrow, gzip and TextIOWrapper expect, over a ``read()``.
+
+    Subclasses implement ``read(n)`` (and ``close()``); everything else derives from it.
+    """
+
+    closed: bool = False
+
+    def read(self, n: int = -1) -> bytes:
+        raise NotImplementedError
+
+    def read1(self, n: int = -1) -> bytes:
+        return self.read(n if n and n > 0 else 1 << 16)
+
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return False
+
+
+class HashingReader(ReadOnlyStream):
     """A read-only binary stream that hashes and counts the bytes read through it.
 
     The SHA-256 of the evidence as read is what a report cites, so a second analyst can prove
@@ -146,23 +175,6 @@ class HashingReader:
             self._hash.update(data)
             self.bytes_read += len(data)
         return data
-
-    def read1(self, n: int = -1) -> bytes:
-        return self.read(n if n and n > 0 else 1 << 16)
-
-    def readinto(self, b: Any) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def writable(self) -> bool:
-        return False
 
     def close(self) -> None:
         self.closed = True

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from ..errors import ConfigurationError, LimitExceededError, UnreadableSourceError
+from .base import ReadOnlyStream
 
 log = logging.getLogger("exposure_scan.sources")
 
@@ -100,7 +101,7 @@ def limit_error(
     return LimitExceededError(message, source=source, record=record, limit=limit)
 
 
-class PrefixedReader:
+class PrefixedReader(ReadOnlyStream):
     """A stream that first replays ``head`` (already read for sniffing) and then the rest."""
 
     def __init__(self, head: bytes, rest: Any) -> None:
@@ -120,28 +121,11 @@ class PrefixedReader:
             return out
         return bytes(self._rest.read(n))
 
-    def read1(self, n: int = -1) -> bytes:
-        return self.read(n if n and n > 0 else 1 << 16)
-
-    def readinto(self, b: Any) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def writable(self) -> bool:
-        return False
-
     def close(self) -> None:
         self.closed = True
 
 
-class BoundedReader:
+class BoundedReader(ReadOnlyStream):
     """Counts decompressed bytes and stops a bomb: too many bytes, or too high a ratio."""
 
     def __init__(self, inner: Any, compressed: Any, limits: Limits, name: str) -> None:
@@ -171,23 +155,6 @@ class BoundedReader:
                 f"decompression ratio exceeds {limits.max_ratio:g}", "max_ratio", self._name
             )
         return data
-
-    def read1(self, n: int = -1) -> bytes:
-        return self.read(n if n and n > 0 else 1 << 16)
-
-    def readinto(self, b: Any) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def writable(self) -> bool:
-        return False
 
     def close(self) -> None:
         self.closed = True
@@ -264,7 +231,7 @@ class ZstdReader:
         self.closed = True
 
 
-class DamageGuard:
+class DamageGuard(ReadOnlyStream):
     """Turns a decoder failure (truncation, corrupt block) into end-of-stream plus a note.
 
     Everything decoded before the damage is still delivered, so the records before a cut are
@@ -319,23 +286,6 @@ class DamageGuard:
         out = bytes(self._ready[:want])
         del self._ready[:want]
         return out
-
-    def read1(self, n: int = -1) -> bytes:
-        return self.read(n if n and n > 0 else 1 << 16)
-
-    def readinto(self, b: Any) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def writable(self) -> bool:
-        return False
 
     def close(self) -> None:
         self.closed = True
