@@ -85,6 +85,8 @@ class BatchScanner:
                     result.near_misses[(src, cells.name, det.entity)] += hits.near_misses
                 if hits.cell.size:
                     column_hits.append((det, hits))
+            if self.ner is not None and role is not None and role.kind == FREE_TEXT:
+                column_hits.extend(self.ner.find(values))
             for det, hits in _drop_contained(column_hits):
                 if hits.cell.size:
                     owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
@@ -97,25 +99,10 @@ class BatchScanner:
                             hits.start,
                             hits.end,
                             hits.values,
-                            regions=hits.regions,
+                            hits.scores,
+                            hits.regions,
                         )
                     )
-            if self.ner is not None and role is not None and role.kind == FREE_TEXT:
-                for det, hits in self.ner.find(values):
-                    if hits.cell.size:
-                        owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
-                        result.findings.append(
-                            self._table(
-                                src,
-                                cells.name,
-                                det,
-                                rows[owner],
-                                hits.start,
-                                hits.end,
-                                hits.values,
-                                hits.scores,
-                            )
-                        )
         result.detectors.update(self.detector_entities())
         return result
 
