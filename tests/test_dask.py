@@ -35,7 +35,6 @@ from distributed import Client, LocalCluster  # noqa: E402
 import exposure_scan  # noqa: E402
 from exposure_scan.dask import scan_dataframe  # noqa: E402
 from exposure_scan.detectors import CreditCardDetector, EmailDetector  # noqa: E402
-from exposure_scan.detectors.base import Detector  # noqa: E402
 from exposure_scan.detectors.structured import PersonCellDetector  # noqa: E402
 from exposure_scan.engine import ProgressEvent  # noqa: E402
 from exposure_scan.findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult  # noqa: E402
@@ -53,6 +52,7 @@ from exposure_scan.partitions import (  # noqa: E402
     outcome_parts,
     plan_paths,
 )
+from worker_faults import DiesInWorker  # noqa: E402
 
 CARD = "4111111111111111"
 CARD_LOOKALIKE = "4111111111111112"  # fails Luhn
@@ -214,23 +214,6 @@ def test_roles_are_decided_once_per_source(client: Client, tmp_path: Path) -> No
 
 
 # --- a worker dies ------------------------------------------------------------------------------
-class DiesOnce(Detector):
-    """Kills the worker process it runs in, once (a flag file remembers), on a marker value;
-    in the driver it behaves, so the local scan is the reference."""
-
-    entity = "MARKER"
-    name = "dies_once"
-    pattern = r"KILL-ME"
-
-    def __init__(self, driver_pid: int, flag: str) -> None:
-        self.driver_pid_ = driver_pid
-        self.flag = flag
-
-    def validate(self, value: str) -> bool:
-        if os.getpid() != self.driver_pid_ and not os.path.exists(self.flag):
-            Path(self.flag).write_text("died once")
-            os._exit(1)
-        return True
 
 
 def test_a_worker_killed_mid_task_loses_nothing(client: Client, tmp_path: Path) -> None:
@@ -239,7 +222,8 @@ def test_a_worker_killed_mid_task_loses_nothing(client: Client, tmp_path: Path) 
     notes = ["KILL-ME" if i == 2222 else f"{CARD}" if i % 10 == 0 else "ok" for i in range(rows)]
     pq.write_table(pa.table({"note": notes}), path, row_group_size=500)
     (tmp_path / "x.csv").write_text("mail\n" + "a@example.com\n" * 50)
-    dets = [CreditCardDetector(), EmailDetector(), DiesOnce(os.getpid(), str(tmp_path / "flag"))]
+    flag = str(tmp_path / "flag")
+    dets = [CreditCardDetector(), EmailDetector(), DiesInWorker(os.getpid(), flag)]
     opts = {**BASE, "detectors": dets}
     local = exposure_scan.scan(tmp_path, **opts)
     assert not (tmp_path / "flag").exists()

@@ -9,31 +9,10 @@ import pytest
 
 import exposure_scan
 from exposure_scan.detectors import CreditCardDetector, EmailDetector
-from exposure_scan.detectors.base import Detector
 from exposure_scan.engine import ProgressEvent
+from worker_faults import DiesInWorker
 
 CARD = "4111111111111111"
-
-
-class DiesInWorker(Detector):
-    """A detector that kills the worker process it runs in, once, on a marker value.
-
-    It stands for a worker killed by the OOM killer or an operator: the batch it held must be
-    rescanned, not lost. In the driver process it behaves (the fallback path)."""
-
-    entity = "MARKER"
-    name = "dies_in_worker"
-    pattern = r"KILL-ME"
-
-    def __init__(self, driver_pid: int, flag: str) -> None:
-        self.driver_pid_ = driver_pid
-        self.flag = flag
-
-    def validate(self, value: str) -> bool:
-        if os.getpid() != self.driver_pid_ and not os.path.exists(self.flag):
-            Path(self.flag).write_text("died once")
-            os._exit(1)
-        return True
 
 
 def make_csv(path: Path, rows: int, marker_every: int = 0) -> Path:
