@@ -332,6 +332,29 @@ def test_undecodable_csv_bytes_cost_their_record_only(tmp_path: Path) -> None:
     assert acct.error is None and (acct.records_read, acct.unreadable_examples) == (49, [49])
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+@pytest.mark.parametrize("char", ["\uf700", "\uf7ff", "\U0010fe41"])
+def test_genuine_private_use_text_in_a_valid_file_is_data(
+    tmp_path: Path, encoding: str, char: str
+) -> None:
+    """Regression (hypothesis, CI): a private-use character once looked like a decoding mark."""
+    text = "email,n\n" + "a@example.com,1\n" * 5 + f"b@example.com,{char}\n"
+    path = tmp_path / "pua.csv"
+    path.write_bytes(text.encode(encoding))
+    (acct,) = exposure_scan.scan(path, ner="off").sources
+    assert (acct.records_read, acct.records_unreadable) == (6, 0)
+
+
+def test_undecodable_bytes_cost_their_record_next_to_private_use_text(tmp_path: Path) -> None:
+    """A real decoding error marks its own record; a U+F700 character elsewhere stays data."""
+    head = "email,n\n" + "a@example.com,\uf700\n" * 20_000  # far beyond the sniffed head
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(head.encode() + b"b@example.com,\xff\xfe\n" + b"c@example.com,3\n")
+    (acct,) = exposure_scan.scan(path, ner="off").sources
+    assert acct.encoding == "utf-8"
+    assert (acct.records_read, acct.unreadable_examples) == (20_001, [20_000])
+
+
 def test_binary_data_is_recorded_as_unsupported(tmp_path: Path) -> None:
     path = tmp_path / "blob.bin"
     path.write_bytes(bytes(range(256)) * 64)

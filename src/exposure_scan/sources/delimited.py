@@ -29,13 +29,13 @@ from .containers import Limits, limit_error, log_done
 log = logging.getLogger("exposure_scan.sources.delimited")
 
 DELIMITERS = (",", "\t", ";", "|")
-#: An undecodable byte ``b`` reaches pyarrow as ``chr(MARK + b)``, a private-use character:
-#: pyarrow only ever sees valid UTF-8 (its invalid-row handler decodes rows strictly, so one
-#: ragged row with a stray cp1252 byte would otherwise stop the whole file), and records
-#: holding a mark are counted unreadable after parsing.
-MARK = 0xF700
-_MARKS = re.compile("[\uf700-\uf7ff]")
-_MARK_PREFIXES = tuple(chr(c).encode()[:2] for c in (0xF700, 0xF740, 0xF780, 0xF7C0))
+#: An undecodable byte ``b`` reaches pyarrow as ``chr(MARK + b)``, a private-use character of
+#: plane 16: pyarrow only ever sees valid UTF-8 (its invalid-row handler decodes rows strictly,
+#: so one ragged row with a stray cp1252 byte would otherwise stop the whole file), and records
+#: holding a mark are counted unreadable after parsing. Marks are looked for only in files where
+#: a decoding error really happened, so genuine private-use text in a valid file is data.
+MARK = 0x10FE00
+_MARKS = re.compile("[\U0010fe00-\U0010feff]")
 _MARK_ERRORS = "exposure_scan.mark"
 #: pyarrow's ways of saying a record (or the header row) does not fit in one block.
 _LONGER_THAN_BLOCK = re.compile(r"straddl|header is larger than block size")
@@ -54,15 +54,15 @@ class Utf8Stream:
     """A text stream in any encoding, as UTF-8 bytes with undecodable bytes marked.
 
     UTF-8 input is only validated (decoded, not encoded again) and passes through as it is;
-    other encodings are decoded in C and encoded. ``marked`` says a mark (or a genuine
-    U+F700-U+F7FF character, which is then counted unreadable too: it has no use in real
-    text) went through.
+    other encodings are decoded in C and encoded. ``marked`` says a byte could not be decoded
+    and went through as a mark (in such a file a genuine U+10FE00-U+10FEFF character, which
+    has no use in real text, is counted unreadable too).
     """
 
     def __init__(self, raw: Any, encoding: str, chunk: int = 1 << 20) -> None:
         self._raw = raw
         self._utf8 = codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig"
-        self._dec = codecs.getincrementaldecoder(encoding)(errors=_MARK_ERRORS)
+        self._dec = codecs.getincrementaldecoder(encoding)(errors="strict")
         self._chunk = chunk
         self._tail = b""  # UTF-8: the start of a character cut by the chunk border
         self._out = bytearray()
@@ -78,15 +78,22 @@ class Utf8Stream:
         try:
             str(view, "utf-8")  # validation: valid UTF-8 goes to pyarrow as it is
         except UnicodeDecodeError:
-            self._text(str(view, "utf-8", _MARK_ERRORS))
-            return
-        if not self.marked and b"\xef" in buf and any(p in buf for p in _MARK_PREFIXES):
             self.marked = True
+            self._out += str(view, "utf-8", _MARK_ERRORS).encode("utf-8")
+            return
         self._out += view
 
-    def _text(self, text: str) -> None:
-        if not self.marked and _MARKS.search(text):
+    def _decode(self, data: bytes) -> None:
+        """Decode strictly; only a chunk that fails is decoded again with marks."""
+        state = self._dec.getstate()
+        try:
+            text = self._dec.decode(data, self._eof)
+        except UnicodeDecodeError:
             self.marked = True
+            self._dec.setstate(state)
+            self._dec.errors = _MARK_ERRORS
+            text = self._dec.decode(data, self._eof)
+            self._dec.errors = "strict"
         self._out += text.encode("utf-8")
 
     def read(self, n: int = -1) -> bytes:
@@ -100,7 +107,7 @@ class Utf8Stream:
                 else:
                     self._utf8_chunk(data)
             else:
-                self._text(self._dec.decode(data, self._eof))
+                self._decode(data)
         out = bytes(self._out[:want])
         del self._out[:want]
         return out
