@@ -50,6 +50,10 @@ _DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})+")
 _AMOUNT = re.compile(r"[0-9]{1,3}([ .,'])[0-9]{3}(?:\1[0-9]{3})*[.,][0-9]{1,2}")
 _LETTER = re.compile(r"[^\W\d_]")
+# A first group with one leading zero (``0159.67622543``, ``06.59512543``) is a trunk prefix, not
+# the integer part of a decimal or an amount; zero-padded IPs (``010.001.002.003``) stay IPs.
+_TRUNK_FIRST = re.compile(r"0[1-9][0-9]*\.")
+_PADDED_QUAD = re.compile(r"[0-9]{3}(?:\.[0-9]{3}){3}")
 _SEPARATORS = re.compile(r"[ ()\-./]+")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 
@@ -109,9 +113,14 @@ def _looks_like_something_else(value: str, digits: str) -> bool:
         return True
     if _DATE.search(value):
         return True
-    if _DOTTED_QUAD.fullmatch(value) or _DECIMAL.fullmatch(value) or _THOUSANDS.fullmatch(value):
+    numeric = _DOTTED_QUAD.fullmatch(value) or _DECIMAL.fullmatch(value)
+    if (numeric or _THOUSANDS.fullmatch(value)) and (
+        not _TRUNK_FIRST.match(value) or _PADDED_QUAD.fullmatch(value)
+    ):
         return True
-    return len(digits) >= 13 and checksums.is_card_number(digits)
+    # ``+4915182325618`` passes Luhn with a Visa prefix, but nobody writes a card after a ``+``
+    international = value.lstrip("(").startswith("+")
+    return not international and len(digits) >= 13 and checksums.is_card_number(digits)
 
 
 def _groups(text: str) -> tuple[int, ...]:
@@ -187,6 +196,27 @@ def parse_phone(value: str, regions: tuple[str, ...] = DEFAULT_REGIONS) -> Any:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def parse_without_trunk(value: str, region: str) -> Any:
+    """A national number of ``region`` written in groups without its trunk ``0``
+    (``159 67622543`` in a German record, ``7 69 08 07 31`` in a French one), or None.
+
+    Only for the record's own country: without one, such a number is another plan's (or an
+    id). A bare digit run stays refused: epoch timestamps would be German mobiles.
+    """
+    plan = _region_plan(region)
+    value = value.strip()
+    digits = checksums.digits_only(value)
+    if plan is None or plan[1] != "0" or digits.startswith("0") or len(_groups(value)) < 2:
+        return None
+    if not _MIN_DIGITS <= len(digits) <= _MAX_DIGITS or value.lstrip("(").startswith("+"):
+        return None
+    if _looks_like_something_else(value, digits) or not _nsn_ok(digits, region):
+        return None
+    number = _number(plan[0], digits, region)
+    return number if number is not None and _plausible_without_plus(number, len(digits)) else None
+
+
 _MOBILE = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 )
@@ -258,9 +288,11 @@ class PhoneDetector(Detector):
 
     def _parse_in(self, value: str, region: str | None) -> Any:
         """Parsed in the record's own country when it is valid there (the record says which
-        plan is meant), else as :meth:`validate` would."""
+        plan is meant; there also without the trunk ``0``), else as :meth:`validate` would."""
         if region is not None and _region_plan(region) is not None:
             number = parse_phone(value, (region,))
+            if number is None:
+                number = parse_without_trunk(value, region)
             if number is not None:
                 return number
         return parse_phone(value, self.regions)
