@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from .columns import iter_cells
 from .detectors import default_detectors
-from .detectors.base import Detector, Hits, applies, find
+from .detectors.base import CheckCache, Detector, Hits, applies, find
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError
@@ -48,7 +48,7 @@ class BatchScanner:
         self.key = key
         self.reveal = reveal
         self.ner = ner
-        self._caches: dict[str, dict[str, bool]] = {d.ident: {} for d in self.detectors}
+        self._caches: dict[str, CheckCache] = {d.ident: {} for d in self.detectors}
 
     def scan(self, batch: Batch) -> PartialResult:
         result = PartialResult()
@@ -100,33 +100,32 @@ class BatchScanner:
                             hits.end,
                             hits.values,
                             hits.scores,
-                            hits.regions,
+                            hits.normals,
                         )
                     )
         result.detectors.update(self.detector_entities())
         return result
 
     def _mask_and_hash(
-        self, det: Any, vals: pa.Array, regions: np.ndarray | None = None
+        self, det: Any, vals: pa.Array, normals: pa.Array | None = None
     ) -> tuple[pa.Array, pa.Array]:
-        """Masked value and keyed hash per match, computed once per distinct value (and
-        record region, for detectors whose normal form depends on it: national phones)."""
-        if regions is not None:
-            pairs = list(zip(vals.to_pylist(), regions.tolist(), strict=True))
-            memo: dict[tuple[str, Any], tuple[str, str]] = {}
-            for pair in pairs:
-                if pair not in memo:
-                    v, r = pair
-                    memo[pair] = (det.mask(v), keyed_hash(det.normalise_in(v, r), self.key))
-            return (
-                pa.array([memo[p][0] for p in pairs], pa.string()),
-                pa.array([memo[p][1] for p in pairs], pa.string()),
-            )
+        """Masked value and keyed hash per match, each computed once per distinct value
+        (masks) and distinct normal form (hashes); ``normals`` come from validation, which
+        already computed them (national phones depend on the record's country)."""
         enc = pc.dictionary_encode(vals)
-        uniq = enc.dictionary.to_pylist()
-        masked = pa.array([det.mask(v) for v in uniq], pa.string())
-        hashes = pa.array([keyed_hash(det.normalise(v), self.key) for v in uniq], pa.string())
-        return masked.take(enc.indices), hashes.take(enc.indices)
+        many = getattr(det, "mask_many", None)  # NER and duck-typed detectors may lack it
+        masks = many(enc.dictionary) if many is not None else None
+        if masks is None:
+            masks = pa.array([det.mask(v) for v in enc.dictionary.to_pylist()], pa.string())
+        masked = masks.take(enc.indices)
+        if normals is None:
+            forms = [det.normalise(v) for v in enc.dictionary.to_pylist()]
+            hashes = pa.array([keyed_hash(f, self.key) for f in forms], pa.string())
+            return masked, hashes.take(enc.indices)
+        norm_enc = pc.dictionary_encode(normals)
+        key = self.key
+        digests = [keyed_hash(f, key) for f in norm_enc.dictionary.to_pylist()]
+        return masked, pa.array(digests, pa.string()).take(norm_enc.indices)
 
     def detector_entities(self) -> dict[str, str]:
         out = {d.ident: d.entity for d in self.detectors}
@@ -144,11 +143,11 @@ class BatchScanner:
         end: np.ndarray,
         values: pa.Array | list[str],
         scores: np.ndarray | None = None,
-        regions: np.ndarray | None = None,
+        normals: pa.Array | None = None,
     ) -> pa.Table:
         vals = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
         n = len(vals)
-        masked, hashes = self._mask_and_hash(det, vals, regions)
+        masked, hashes = self._mask_and_hash(det, vals, normals)
         cols: dict[str, Any] = {
             "source": pa.repeat(pa.scalar(src, pa.string()), n),
             "row": pa.array(rows, pa.int64()),
@@ -215,7 +214,7 @@ def _drop_contained(
                     values.filter(mask),
                     hits.near_misses,
                     None if hits.scores is None else hits.scores[keep],
-                    None if hits.regions is None else hits.regions[keep],
+                    None if hits.normals is None else hits.normals.filter(mask),
                 ),
             )
         )

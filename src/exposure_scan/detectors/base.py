@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..masking import mask_generic
+from ..masking import mask_generic, mask_generic_many
 
 
 @functools.cache
@@ -78,8 +78,28 @@ class Detector:
         """:meth:`normalise` for a value of a record whose country is ``region``."""
         return self.normalise(value)
 
+    def check(self, value: str, region: str | None = None) -> str | None:
+        """The normal form of a valid match, None when it is not valid: one call where the
+        engine needs both, so a costly parse (a phone number) runs once per distinct value."""
+        if region is None:
+            return self.normalise(value) if self.validate(value) else None
+        return self.normalise_in(value, region) if self.validate_in(value, region) else None
+
+    def check_many(self, values: pa.Array, regions: pa.Array | None) -> pa.Array | None:
+        """:meth:`check` over a string array, vectorised: the normal form per value (null when
+        invalid), ``regions`` giving each value's record country (null: none). ``None`` means
+        not vectorised: the engine calls :meth:`check` per distinct value instead."""
+        return None
+
     def mask(self, value: str) -> str:
         return mask_generic(value)
+
+    def mask_many(self, values: pa.Array) -> pa.Array | None:
+        """:meth:`mask` over a string array, vectorised; ``None``: the engine masks each
+        distinct value with :meth:`mask`. Override both together, or neither."""
+        if type(self).mask is Detector.mask:
+            return mask_generic_many(values)
+        return None
 
     @property
     def ident(self) -> str:
@@ -120,7 +140,9 @@ class Hits:
     values: pa.Array | list[str]  # matched text per match (never leaves the worker unmasked)
     near_misses: int
     scores: np.ndarray | None = None  # per-match confidence (NER); None = the detector's score
-    regions: np.ndarray | None = None  # per-match record country, when validation used it
+    #: Per-match normal form (what is hashed), when validation computed it; None: the engine
+    #: normalises each distinct value itself (NER matches).
+    normals: pa.Array | None = None
 
     @classmethod
     def empty(cls) -> Hits:
@@ -140,12 +162,16 @@ class Hits:
                 for p in parts
             ]
         )
+        normals = None
+        if all(p.normals is not None for p in parts):
+            normals = pa.concat_arrays([p.normals for p in parts])
         return Hits(
             np.concatenate([p.cell for p in parts]),
             np.concatenate([p.start for p in parts]),
             np.concatenate([p.end for p in parts]),
             values,
             sum(p.near_misses for p in parts),
+            normals=normals,
         )
 
 
@@ -156,60 +182,104 @@ def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
     return np.flatnonzero(mask.to_numpy(zero_copy_only=False))
 
 
-def validate_distinct(detector: Detector, values: pa.Array, cache: dict[str, bool]) -> np.ndarray:
-    """Validation result per value, calling ``validate`` once per distinct value (cached)."""
-    uniq = pc.unique(values)
-    verdicts = []
-    for u in uniq.to_pylist():
-        ok = cache.get(u)
-        if ok is None:
-            ok = cache[u] = bool(detector.validate(u))
-        verdicts.append(ok)
-    pos = pc.index_in(values, value_set=uniq).to_numpy(zero_copy_only=False)
-    result: np.ndarray = np.asarray(verdicts, dtype=bool)[pos]
-    return result
+#: What a column's cache maps a matched value (``value``, or ``value\x1fregion`` when the
+#: detector validates per record country) to: its normal form, or None when it is not valid.
+CheckCache = dict[str, "str | None"]
+
+
+def check_distinct(
+    detector: Detector, values: pa.Array, regions: pa.Array | None, cache: CheckCache
+) -> pa.Array:
+    """Normal form per value (null where invalid), checking each distinct (value, region)
+    once: vectorised through :meth:`Detector.check_many` when the detector has it."""
+    keys = values
+    if regions is not None:
+        keys = pc.binary_join_element_wise(values, pc.fill_null(regions, ""), "\x1f")
+    enc = pc.dictionary_encode(keys)
+    uniq: list[str] = enc.dictionary.to_pylist()
+    todo = [k for k in uniq if k not in cache]
+    if todo:
+        _check_into(detector, todo, regions is not None, cache)
+    normals = pa.array([cache[k] for k in uniq], pa.string())
+    return normals.take(enc.indices)
+
+
+def _check_into(detector: Detector, keys: list[str], regional: bool, cache: CheckCache) -> None:
+    if regional:
+        split = [k.rpartition("\x1f") for k in keys]
+        vals = [v for v, _, _ in split]
+        regs: list[str | None] = [r or None for _, _, r in split]
+    else:
+        vals, regs = keys, [None] * len(keys)
+    check_many = getattr(detector, "check_many", None)  # duck-typed detectors may lack it
+    many = None
+    if check_many is not None:
+        many = check_many(
+            pa.array(vals, pa.string()), pa.array(regs, pa.string()) if regional else None
+        )
+    if many is not None:
+        cache.update(zip(keys, many.to_pylist(), strict=True))
+        return
+    check = getattr(detector, "check", None) or functools.partial(Detector.check, detector)
+    for key, value, region in zip(keys, vals, regs, strict=True):
+        cache[key] = check(value, region)
 
 
 def find(
     detector: Detector,
     arr: pa.Array,
-    cache: dict[str, bool] | None = None,
+    cache: CheckCache | None = None,
     regions: np.ndarray | None = None,
 ) -> Hits:
     """Run ``detector`` over a string array: vectorised prefilter, then validation.
 
     Cells that are entirely one match (the common case in tables: an email column) stay in
-    Arrow: spans are the whole cell and each distinct value is validated once. Other candidate
+    Arrow: spans are the whole cell and each distinct value is checked once. Other candidate
     cells (free text, several values in a cell) get per-cell spans from RE2. ``cache`` maps a
-    matched value to its validation result across the batches of a column.
+    matched value to its normal form (None: invalid) across the batches of a column;
+    ``regions`` (one ISO country per cell) is used by detectors whose validity depends on it.
     """
     idx = candidate_cells(detector, arr)
     if idx.size == 0:
         return Hits.empty()
     if cache is None:
         cache = {}
-    if regions is not None and detector.uses_region:
-        return _find_spans(detector, idx, arr.take(pa.array(idx)), cache, regions[idx])
     cand = arr.take(pa.array(idx))
+    cand_regions = None
+    if regions is not None and detector.uses_region:
+        cand_regions = pa.array(regions[idx], pa.string())
     whole = pc.fill_null(pc.match_substring_regex(cand, f"^(?:{detector.pattern})$"), False)
     whole_np = whole.to_numpy(zero_copy_only=False)
     parts = []
     if whole_np.any():
         w_idx = idx[whole_np]
         w_vals = cand.filter(whole)
-        ok = validate_distinct(detector, w_vals, cache)
+        w_regions = None if cand_regions is None else cand_regions.filter(whole)
+        normals = check_distinct(detector, w_vals, w_regions, cache)
+        valid = normals.is_valid()
+        ok = valid.to_numpy(zero_copy_only=False)
         lengths = pc.utf8_length(w_vals).to_numpy(zero_copy_only=False).astype(np.int64)
         parts.append(
             Hits(
                 w_idx[ok],
                 np.zeros(int(ok.sum()), dtype=np.int64),
                 lengths[ok],
-                w_vals.filter(pa.array(ok)),
+                w_vals.filter(valid),
                 int((~ok).sum()),
+                normals=normals.filter(valid),
             )
         )
     if not whole_np.all():
-        parts.append(_find_spans(detector, idx[~whole_np], cand.filter(pc.invert(whole)), cache))
+        rest = pc.invert(whole)
+        parts.append(
+            _find_spans(
+                detector,
+                idx[~whole_np],
+                cand.filter(rest),
+                cache,
+                None if cand_regions is None else cand_regions.filter(rest),
+            )
+        )
     return Hits.concat(parts)
 
 
@@ -217,55 +287,58 @@ def _find_spans(
     detector: Detector,
     idx: np.ndarray,
     cand: pa.Array,
-    cache: dict[str, bool],
-    regions: np.ndarray | None = None,
+    cache: CheckCache,
+    regions: pa.Array | None = None,
 ) -> Hits:
-    """Per-cell spans from RE2; with ``regions`` (one per candidate cell) validation is per
-    (value, record country), as national phone numbers need."""
+    """Per-cell spans from RE2 (each distinct cell text searched once), then one check of
+    every distinct uncached match, vectorised where the detector can."""
     rx = compile_re2(detector.pattern)
     veto = compile_re2(detector.veto_before + "$") if detector.veto_before else None
-    spans_of: dict[tuple[str, Any], list[tuple[int, int, str]]] = {}
-    cells: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    values: list[str] = []
-    hit_regions: list[Any] = []
-    near = 0
-    region_of = regions.tolist() if regions is not None else [None] * len(idx)
-    for i, text, region in zip(idx.tolist(), cand.to_pylist(), region_of, strict=True):
+    regional = regions is not None
+    region_of = regions.to_pylist() if regions is not None else [None] * len(idx)
+    spans_of: dict[tuple[str, Any], list[tuple[int, int, str, str]]] = {}
+    per_cell: list[list[tuple[int, int, str, str]]] = []
+    todo: dict[str, None] = {}
+    for text, region in zip(cand.to_pylist(), region_of, strict=True):
         spans = spans_of.get((text, region))
         if spans is None:
             spans = []
             for m in rx.finditer(text):
-                value = m.group()
                 if veto is not None and veto.search(text[max(0, m.start() - 24) : m.start()]):
                     continue
-                key = value if regions is None else f"{value}\x1f{region}"
-                ok = cache.get(key)
-                if ok is None:
-                    ok = cache[key] = bool(
-                        detector.validate(value)
-                        if regions is None
-                        else detector.validate_in(value, region)
-                    )
-                spans.append((m.start(), m.end(), value) if ok else (-1, -1, value))
+                value = m.group()
+                key = value if not regional else f"{value}\x1f{region or ''}"
+                if key not in cache:
+                    todo[key] = None
+                spans.append((m.start(), m.end(), value, key))
             spans_of[(text, region)] = spans
-        for s, e, v in spans:
-            if s < 0:
+        per_cell.append(spans)
+    if todo:
+        _check_into(detector, list(todo), regional, cache)
+    cells: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    values: list[str] = []
+    normals: list[str] = []
+    near = 0
+    for i, spans in zip(idx.tolist(), per_cell, strict=True):
+        for s, e, v, key in spans:
+            normal = cache.get(key)
+            if normal is None:
                 near += 1
                 continue
             cells.append(i)
             starts.append(s)
             ends.append(e)
             values.append(v)
-            hit_regions.append(region)
+            normals.append(normal)
     return Hits(
         np.asarray(cells, dtype=np.int64),
         np.asarray(starts, dtype=np.int64),
         np.asarray(ends, dtype=np.int64),
         pa.array(values, pa.string()),
         near,
-        regions=np.asarray(hit_regions, dtype=object) if regions is not None else None,
+        normals=pa.array(normals, pa.string()),
     )
 
 

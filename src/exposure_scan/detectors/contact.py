@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..masking import mask_email
+import pyarrow as pa
+
+from ..masking import mask_email, mask_email_many
 from . import checksums
 from .base import Detector
 
@@ -32,3 +34,6 @@ class EmailDetector(Detector):
 
     def mask(self, value: str) -> str:
         return mask_email(value)
+
+    def mask_many(self, values: pa.Array) -> pa.Array:
+        return mask_email_many(values)

@@ -1,0 +1,88 @@
+"""Validation and normal form in one call, per distinct value, vectorised where a detector can:
+the hooks ``check``/``check_many`` that ``find`` and the engine rely on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import exposure_scan
+from exposure_scan.detectors import PhoneDetector
+from exposure_scan.detectors.base import CheckCache, Detector, find
+
+
+class Upper(Detector):
+    """Valid when it has a 'k'; normal form upper case; counts its calls."""
+
+    entity, name, pattern, prefilter = "X", "upper", "[a-z]+", None
+
+    def __init__(self, vectorised: bool) -> None:
+        self.vectorised = vectorised
+        self.calls: list[list[str]] = []
+
+    def validate(self, value: str) -> bool:
+        return "k" in value
+
+    def normalise(self, value: str) -> str:
+        return value.upper()
+
+    def check_many(self, values: pa.Array, regions: pa.Array | None) -> pa.Array | None:
+        if not self.vectorised:
+            return None
+        self.calls.append(values.to_pylist())
+        upper = pc.utf8_upper(values)
+        return pc.if_else(pc.match_substring(values, "k"), upper, pa.scalar(None, pa.string()))
+
+
+def test_default_check_is_validate_then_normalise() -> None:
+    det = Upper(vectorised=False)
+    assert (det.check("kite"), det.check("bird"), det.check("kite", "IT")) == ("KITE", None, "KITE")
+
+
+def test_find_checks_each_distinct_uncached_value_once_in_one_vectorised_call() -> None:
+    det = Upper(vectorised=True)
+    cache: CheckCache = {}
+    hits = find(det, pa.array(["kite", "bird", "kite", "a kite and a bird", None]), cache)
+    assert sorted(map(sorted, det.calls)) == [["a", "and"], ["bird", "kite"]]
+    assert hits.cell.tolist() == [0, 2, 3] and hits.near_misses == 5
+    assert hits.normals is not None and hits.normals.to_pylist() == ["KITE", "KITE", "KITE"]
+    det.calls.clear()
+    find(det, pa.array(["kite", "bird"]), cache)
+    assert det.calls == []  # all cached
+
+
+def test_vectorised_and_per_value_paths_agree() -> None:
+    cells = ["kite", "bird", "kit kat", "", "kk", "bird kite"]
+    a, b = Upper(vectorised=True), Upper(vectorised=False)
+    ha, hb = find(a, pa.array(cells)), find(b, pa.array(cells))
+    assert (ha.cell.tolist(), ha.start.tolist(), ha.end.tolist(), ha.near_misses) == (
+        hb.cell.tolist(),
+        hb.start.tolist(),
+        hb.end.tolist(),
+        hb.near_misses,
+    )
+    assert ha.normals is not None and hb.normals is not None
+    assert ha.normals.to_pylist() == hb.normals.to_pylist()
+
+
+def test_whole_cell_phones_are_checked_in_their_records_country() -> None:
+    """The same national digits are a French number in a French record, an Italian one in an
+    Italian record: one distinct (value, country) pair each, normal forms differ."""
+    cells = pa.array(["06 12 34 56 78", "06 12 34 56 78", "06 12 34 56 78"])
+    hits = find(PhoneDetector(), cells, {}, regions=np.array(["FR", "IT", None], dtype=object))
+    assert hits.cell.tolist() == [0, 1, 2]
+    assert hits.normals is not None
+    fr, it, none = hits.normals.to_pylist()
+    assert fr == "+33612345678" and it.startswith("+39") and none == fr
+
+
+def test_hashes_of_national_phones_follow_the_record_country(tmp_path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "phone,country\n06 12 34 56 78,France\n+33 6 12 34 56 78,FR\n06 12 34 56 78,Italy\n"
+    )
+    table = exposure_scan.scan(path, ner="off").findings_table()
+    phones = table.filter(pc.equal(table["entity"], "PHONE_NUMBER"))
+    h = phones.sort_by("row")["value_hash"].to_pylist()
+    assert h[0] == h[1] != h[2]
