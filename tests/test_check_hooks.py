@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import exposure_scan
-from exposure_scan.detectors import PhoneDetector
+from exposure_scan.detectors import EmailDetector, PhoneDetector
 from exposure_scan.detectors.base import CheckCache, Detector, find
 
 
@@ -86,3 +88,41 @@ def test_hashes_of_national_phones_follow_the_record_country(tmp_path) -> None:
     phones = table.filter(pc.equal(table["entity"], "PHONE_NUMBER"))
     h = phones.sort_by("row")["value_hash"].to_pylist()
     assert h[0] == h[1] != h[2]
+
+
+EMAIL_ALPHABET = st.sampled_from("abcXYZ019._%+'-@!#é")
+PIECES = st.lists(st.sampled_from(["a", "B", "9", ".", "-", "..", "@", ".com", ".de", "é"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.emails(),
+            st.text(alphabet=EMAIL_ALPHABET, max_size=30),
+            PIECES.map("".join),
+            st.builds(
+                lambda a, b: f"{a}@{b}",
+                st.text(EMAIL_ALPHABET, max_size=12),
+                st.sampled_from(
+                    [
+                        "example.com",
+                        "x.local",
+                        "a-.de",
+                        "-a.it",
+                        "b..co.uk",
+                        "EXAMPLE.COM",
+                        "mail.xn--p1ai",
+                        "host.c0m",
+                        "h.museum",
+                    ]
+                ),
+            ),
+        ),
+        max_size=15,
+    )
+)
+def test_email_check_many_equals_check(values: list[str]) -> None:
+    det = EmailDetector()
+    got = det.check_many(pa.array(values, pa.string()), None).to_pylist()
+    assert got == [det.check(v) for v in values]

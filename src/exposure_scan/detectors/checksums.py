@@ -544,6 +544,11 @@ def _known_tlds() -> frozenset[str]:
     return frozenset(tlds)
 
 
+def known_tlds() -> frozenset[str]:
+    """Every known top-level label, lower case (empty when no snapshot is installed)."""
+    return _known_tlds()
+
+
 def is_known_tld(tld: str) -> bool:
     """True if `tld` (case-insensitive, leading dot allowed, Unicode or xn--) is a delegated
     top-level domain according to the offline public suffix list snapshot."""
