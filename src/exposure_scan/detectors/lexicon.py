@@ -14,6 +14,7 @@ path.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import importlib.metadata
@@ -28,18 +29,26 @@ from pathlib import Path
 from typing import Any, Final
 
 __all__ = [
+    "COMMON_RANK",
     "MAX_RANK",
     "NameLexicon",
     "build_lexicon",
     "cache_dir",
     "fold",
     "name_lexicon",
+    "place_lexicon",
 ]
 
 #: Keep a name when some country ranks it at least this high: the ~200k names that make up
 #: nearly every real name list; the long tail is mostly noise (typos, words, handles).
 MAX_RANK: Final = 2000
-_FORMAT: Final = 1  # bump when the file layout or the selection changes
+#: A *common* name: some country ranks it this high. Measured shares of cells holding one:
+#: real name columns 0.5-1.0, ordinary capitalised words 0-0.4 (colours 0.40, cities 0.17-0.27,
+#: car models 0.10, animals 0.15, statuses 0.0); see :mod:`.roles`.
+COMMON_RANK: Final = 300
+#: Bump when the selection changes. Files of this format written before ranks were added
+#: are recognised by their content (no tab lines) and rebuilt in place.
+_FORMAT: Final = 1
 _PACKAGE: Final = "names-dataset"
 _PICKLES: Final = ("first_names.pkl.gz", "last_names.pkl.gz")
 
@@ -68,11 +77,13 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class NameLexicon:
-    """Folded single-word names; ``source`` names the data (None: no lexicon available)."""
+    """Folded single-word names; ``source`` names the data (None: no lexicon available);
+    ``common`` the subset some country ranks within :data:`COMMON_RANK`."""
 
     names: frozenset[str]
     source: str | None
     note: str = ""
+    common: frozenset[str] = frozenset()
 
     @property
     def available(self) -> bool:
@@ -112,8 +123,8 @@ def _dataset() -> tuple[str, list[Path]] | None:
     return version, paths
 
 
-def _selected(entries: Mapping[str, Any], max_rank: int) -> Iterable[str]:
-    """Single-word names some country ranks within ``max_rank``, folded."""
+def _selected(entries: Mapping[str, Any], max_rank: int) -> Iterable[tuple[str, int]]:
+    """Single-word names some country ranks within ``max_rank``, folded, with that rank."""
     for name, info in entries.items():
         if not isinstance(name, str) or not isinstance(info, dict):
             continue
@@ -126,40 +137,77 @@ def _selected(entries: Mapping[str, Any], max_rank: int) -> Iterable[str]:
             continue
         word = fold(name.strip())
         if best <= max_rank and word and not any(c.isspace() for c in word):
-            yield word
+            yield word, best
 
 
 def build_lexicon(pickles: Iterable[Path], dest: Path, *, max_rank: int = MAX_RANK) -> int:
     """Distil names-dataset pickles into ``dest`` (gzip text); returns the number of names.
 
+    Layout: one name a line (sorted), then one ``<TAB>name<TAB>best rank`` line per name.
+    Readers that predate ranks see the tab lines as words no cell can hold (cell words never
+    contain tabs), so old and new versions can share one cache file.
+
     The file is written next to ``dest`` and renamed into place, so concurrent builders and
     readers never see half a file.
     """
-    words: set[str] = set()
+    ranks: dict[str, int] = {}
     for path in pickles:
         with gzip.open(path, "rb") as fh:
             entries = pickle.load(fh)  # the package's own data file, read as it reads it
-        words.update(_selected(entries, max_rank))
+        for word, rank in _selected(entries, max_rank):
+            ranks[word] = min(rank, ranks.get(word, rank))
         del entries
+    words = sorted(ranks)
+    _write_atomically(dest, [*words, *(f"\t{w}\t{ranks[w]}" for w in words)])
+    return len(words)
+
+
+def _write_atomically(dest: Path, lines: list[str]) -> None:
+    """gzip text written next to ``dest`` and renamed into place."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=dest.name, suffix=".tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-            gz.write("\n".join(sorted(words)).encode("utf-8"))
+            gz.write("\n".join(lines).encode("utf-8"))
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(words)
+
+
+def read_ranked(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """(all names, common names) of a lexicon file. A file written before ranks were kept
+    (no tab lines) raises ``EOFError``, so the caller rebuilds it instead of losing them."""
+    names: set[str] = set()
+    common: set[str] = set()
+    ranked = False
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh.read().split("\n"):
+            if not line.startswith("\t"):
+                if line:
+                    names.add(line)
+                continue
+            _, word, rank = line.split("\t", 2)
+            ranked = True
+            if int(rank) <= COMMON_RANK:
+                common.add(word)
+    if names and not ranked:
+        raise EOFError(f"{path.name}: no ranks (an older lexicon file)")
+    return frozenset(names), frozenset(common & names)
 
 
 def read_lexicon(path: Path) -> frozenset[str]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return frozenset(fh.read().split("\n")) - {""}
+    """The names of a lexicon file."""
+    return read_ranked(path)[0]
 
 
 def lexicon_path(version: str) -> Path:
     return cache_dir() / f"names-{version}-r{MAX_RANK}-f{_FORMAT}.txt.gz"
+
+
+def _load(path: Path, source: str, note: str = "") -> NameLexicon:
+    names, common = read_ranked(path)
+    return NameLexicon(names, source, note, common)
 
 
 @functools.cache
@@ -172,20 +220,60 @@ def name_lexicon() -> NameLexicon:
     source = f"{_PACKAGE} {version}"
     path = lexicon_path(version)
     try:
-        return NameLexicon(read_lexicon(path), source)
-    except (OSError, EOFError, UnicodeDecodeError):
-        pass  # not built yet, or damaged: (re)build it
+        return _load(path, source)
+    except (OSError, EOFError, UnicodeDecodeError, ValueError):
+        pass  # not built yet, damaged, or without ranks: (re)build it
     try:
         build_lexicon(pickles, path)
-        return NameLexicon(read_lexicon(path), source)
+        return _load(path, source)
     except OSError:
         # Read-only home: build in memory, once per process (slow, but correct).
         with tempfile.TemporaryDirectory() as tmp:
             scratch = Path(tmp) / path.name
             try:
                 build_lexicon(pickles, scratch)
-                return NameLexicon(read_lexicon(scratch), source, "lexicon cache not writable")
+                return _load(scratch, source, "lexicon cache not writable")
             except (OSError, EOFError, pickle.UnpicklingError):
                 return NameLexicon(frozenset(), None, "names-dataset unreadable")
     except (EOFError, pickle.UnpicklingError, MemoryError):
         return NameLexicon(frozenset(), None, "names-dataset unreadable")
+
+
+def _places_from_geocoder() -> frozenset[str]:
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    places: set[str] = set()
+    for per_lang in GEOCODE_DATA.values():
+        for text in per_lang.values():
+            for part in text.split(","):
+                word = fold(" ".join(part.split()))
+                if len(word) >= 2 and not any(c.isdigit() for c in word):
+                    places.add(word)
+    return frozenset(places)
+
+
+@functools.cache
+def place_lexicon() -> frozenset[str]:
+    """Folded place names from libphonenumber's geocoder (``Jersey City, NJ`` gives
+    ``jersey city`` and ``nj``); empty when that data cannot be loaded.
+
+    Building takes ~1.5 s (the geocoder's 290k prefixes), so the result is cached like the
+    name lexicon, versioned by the phonenumbers version; later loads take ~50 ms.
+    """
+    try:
+        version = importlib.metadata.version("phonenumbers")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - core dependency
+        return frozenset()
+    path = cache_dir() / f"places-phonenumbers-{version}-f1.txt.gz"
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return frozenset(fh.read().split("\n")) - {""}
+    except (OSError, EOFError, UnicodeDecodeError):
+        pass  # not built yet, or damaged
+    try:
+        places = _places_from_geocoder()
+    except ImportError:  # pragma: no cover - phonenumbers without its geocoder data
+        return frozenset()
+    with contextlib.suppress(OSError):  # a read-only cache: rebuilt next process, still right
+        _write_atomically(path, sorted(places))
+    return places
