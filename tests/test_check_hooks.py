@@ -126,3 +126,11 @@ def test_email_check_many_equals_check(values: list[str]) -> None:
     det = EmailDetector()
     got = det.check_many(pa.array(values, pa.string()), None).to_pylist()
     assert got == [det.check(v) for v in values]
+
+
+def test_large_string_columns_take_the_same_path() -> None:
+    cells = ["a.b@example.com", "x kite y", "nobody"]
+    small = find(EmailDetector(), pa.array(cells, pa.string()))
+    large = find(EmailDetector(), pa.array(cells, pa.large_string()))
+    assert small.cell.tolist() == large.cell.tolist() == [0]
+    assert large.normals is not None and large.normals.to_pylist() == ["a.b@example.com"]

@@ -95,3 +95,10 @@ def test_detectors_use_the_vectorised_mask_only_for_the_mask_they_declare() -> N
     assert EmailDetector().mask_many(pa.array(["a.b@example.com"])).to_pylist() == [
         "a**@e******.com"
     ]
+
+
+def test_large_string_arrays_are_masked_too() -> None:
+    """pandas' Parquet files and Polars frames carry ``large_string`` columns."""
+    arr = pa.array(["jane.doe@example.com", "Mario Rossi"], pa.large_string())
+    assert masking.mask_email_many(arr).to_pylist()[0] == "j*******@e******.com"
+    assert masking.mask_generic_many(arr).to_pylist()[1] == "M**** *****"

@@ -97,10 +97,18 @@ def _stars(arr: Any) -> Any:
     return pc.replace_substring_regex(arr, _NOT_KEPT.replace("\t", "\\t"), "*")
 
 
+def _small(values: Any) -> Any:
+    """``large_string`` (pandas' Parquet, Polars) as ``string``: one type for the kernels."""
+    import pyarrow as pa
+
+    return values.cast(pa.string()) if pa.types.is_large_string(values.type) else values
+
+
 def mask_generic_many(values: Any) -> Any:
     """:func:`mask_generic` of every value of a string array."""
     import pyarrow.compute as pc
 
+    values = _small(values)
     starred = _stars(values)
     long = pc.greater(pc.utf8_length(values), 5)
     head = pc.binary_join_element_wise(
@@ -125,6 +133,7 @@ def mask_email_many(values: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    values = _small(values)
     parts = pc.extract_regex(values, _EMAIL_PARTS)
     ok = pc.fill_null(pc.is_valid(parts), False)
     if not pc.all(ok).as_py():

@@ -245,6 +245,8 @@ def find(
     if cache is None:
         cache = {}
     cand = arr.take(pa.array(idx))
+    if pa.types.is_large_string(cand.type):  # one string type for every kernel below
+        cand = cand.cast(pa.string())
     cand_regions = None
     if regions is not None and detector.uses_region:
         cand_regions = pa.array(regions[idx], pa.string())
