@@ -99,10 +99,16 @@ def run_controls(
     cols = list(columns)
     results = []
     wanted = [e for e in sorted(CONTROL_VALUES) if e in ran]
-    found_per_column = {
-        col.name: _detect_column(scanner, source, col, wanted) if error is None else {}
-        for col in cols
-    }
+    found_per_column: dict[str, dict[str, tuple[bool, bool]]] = {}
+    paths = _path_memo(scanner)
+    for col in cols:
+        if error is not None:
+            found_per_column[col.name] = {}
+            continue
+        key = (_path_key(col), tuple(wanted))
+        if key not in paths:
+            paths[key] = _detect_column(scanner, source, col, wanted)
+        found_per_column[col.name] = paths[key]
     for entity, values in sorted(CONTROL_VALUES.items()):
         if entity not in ran:
             results.append(ControlResult(source, entity, False, "no detector for it ran"))
@@ -146,6 +152,30 @@ def run_controls(
                 ControlResult(source, entity, True, "no column of this source can hold it")
             )
     return results
+
+
+def _path_key(col: ColumnProfile) -> tuple[Any, ...]:
+    """What decides a control's path through the scanner: the column's Arrow type (numeric or
+    text, conversion to text), role kind and entity, and what its header announced (detector
+    vetoes and context, the country column). Columns alike in all of these share one run:
+    a wide table otherwise pays a scanner pass per column, whatever its row count."""
+    role = col.role
+    hint = getattr(role, "hint", None)
+    return (
+        str(col.arrow_type),
+        getattr(role, "kind", None),
+        getattr(role, "entity", None),
+        None if hint is None else (hint.entity, hint.part),
+    )
+
+
+def _path_memo(scanner: Any) -> dict[Any, dict[str, tuple[bool, bool]]]:
+    """Results per control path, kept with the scanner (one per scan, same detectors)."""
+    memo = getattr(scanner, "_control_paths", None)
+    if memo is None:
+        memo = {}
+        scanner._control_paths = memo
+    return memo
 
 
 def _codec_problem(values: Iterable[str], encoding: str | None) -> str | None:
