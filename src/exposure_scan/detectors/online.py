@@ -27,7 +27,9 @@ class IpAddressDetector(Detector):
     """IPv4 dotted quads and IPv6 addresses (full, ``::``-compressed, IPv4-embedded).
 
     IPv6 needs at least one digit and one ``::`` or eight groups: ``Foo::bar`` in source code
-    or a ``12:30:45`` time or a MAC address is not an address.
+    or a ``12:30:45`` time or a MAC address is not an address. A dotted quad in a version
+    column is a build number: the column's header vetoes the detector, or, with no header,
+    its values (:func:`.roles.infer_role` gives a clear version column the ``META`` hint).
     """
 
     entity = "IP_ADDRESS"

@@ -13,7 +13,9 @@ cell value.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import statistics
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +26,8 @@ import pyarrow as pa
 from .base import compile_re2
 from .header_lexicon import GENERIC_NAMES
 from .headers import HeaderHint, header_hint
-from .lexicon import fold, name_lexicon
+from .identity import birth_date_candidates
+from .lexicon import fold, name_lexicon, place_lexicon
 from .structured import (
     LOCATION,
     NAME_CELL,
@@ -45,6 +48,11 @@ FREE_TEXT = "free_text"  # sentences: NER and pattern detectors over the text
 PLAIN = "plain"  # anything else: pattern detectors only
 
 _STRUCTURED_ENTITIES: Final = frozenset({PERSON, POSTAL_ADDRESS, LOCATION})
+DATE_OF_BIRTH: Final = "DATE_OF_BIRTH"
+#: What values announce when they are version strings: the ``META`` hint a ``version``
+#: header gives, so the detectors a version header vetoes (IP addresses) stay off. Strength
+#: 0: no header said it (:meth:`ColumnRole.to_dict` reports no header).
+_VALUES_VERSION: Final = HeaderHint("META", None, 0.0, None, "(values: version strings)")
 _GENERIC: Final = frozenset(w.strip() for w in GENERIC_NAMES.split(","))
 _CELL_CHARS: Final = 200  # enough to judge a cell; bounds the work on huge cells
 
@@ -71,7 +79,7 @@ class ColumnRole:
         return {
             "kind": self.kind,
             "entity": self.entity,
-            "header": self.hint.entity if self.hint else None,
+            "header": self.hint.entity if self.hint and self.hint.strength > 0 else None,
             "evidence": self.evidence,
         }
 
@@ -148,9 +156,17 @@ class _NameCell:
     measurable: bool  # has Latin words the lexicon can judge
     known: bool  # one of them is a name in the lexicon
     all_known: bool  # all of them are
+    common: bool  # one of them is a common name (ranked within COMMON_RANK somewhere)
+    core: int  # words that are not particles (``van der Berg``: one)
 
 
-def _name_cell(cell: str, names: frozenset[str]) -> _NameCell:
+def _known(word: str, names: frozenset[str]) -> bool:
+    """The word, or a hyphen/apostrophe part of it, is in ``names`` (``Al-Mansouri``)."""
+    folded = fold(word)
+    return folded in names or any(len(p) >= 2 and p in names for p in _PARTS.split(folded))
+
+
+def _name_cell(cell: str, names: frozenset[str], common: frozenset[str]) -> _NameCell:
     words = [w for w in _WORDS.split(cell) if w]
     core = [w for w in words if fold(w) not in _PARTICLES] or words
     cases = {_case(w) for w in core}
@@ -163,11 +179,11 @@ def _name_cell(cell: str, names: frozenset[str]) -> _NameCell:
     else:
         case = "mixed"
     judged = [w for w in core if _latin(w) and sum(c.isalpha() for c in w) >= 2]
-    hits = [
-        fold(w) in names or any(len(p) >= 2 and p in names for p in _PARTS.split(fold(w)))
-        for w in judged
-    ]
-    return _NameCell(len(words), case, bool(judged), any(hits), bool(hits) and all(hits))
+    hits = [_known(w, names) for w in judged]
+    frequent = any(_known(w, common) for w in judged)
+    return _NameCell(
+        len(words), case, bool(judged), any(hits), bool(hits) and all(hits), frequent, len(core)
+    )
 
 
 @dataclass
@@ -179,6 +195,8 @@ class _NameStats:
     words: float  # mean words per shaped cell
     lexicon: float | None  # share of measurable shaped cells holding a known name
     lexicon_all: float | None  # share of them made only of known names
+    common: float | None  # share of them holding a common name
+    core: float  # mean words per shaped cell, particles not counted
     measured: int
     source: str | None
     note: str
@@ -197,17 +215,18 @@ def _name_stats(sample: _Sample) -> _NameStats:
     lex = name_lexicon()
     shaped = {v: c for v, c in sample.counts.items() if rx.search(v) and not is_organisation(v)}
     total = sum(shaped.values())
-    cells = {v: _name_cell(v, lex.names) for v in shaped}
+    cells = {v: _name_cell(v, lex.names, lex.common) for v in shaped}
 
     def frac(test: Callable[[_NameCell], bool]) -> float:
         return sum(shaped[v] for v, nc in cells.items() if test(nc)) / total if total else 0.0
 
     measured = sum(shaped[v] for v, nc in cells.items() if nc.measurable)
-    lexicon = lexicon_all = None
+    lexicon = lexicon_all = common = None
     if lex.available and measured >= 5:
         known = sum(shaped[v] for v, nc in cells.items() if nc.measurable and nc.known)
         lexicon = known / measured
         lexicon_all = sum(shaped[v] for v, nc in cells.items() if nc.all_known) / measured
+        common = sum(shaped[v] for v, nc in cells.items() if nc.common) / measured
     return _NameStats(
         shaped=total / sample.n if sample.n else 0.0,
         cased=frac(lambda nc: nc.case in ("name", "uncased")),
@@ -216,10 +235,16 @@ def _name_stats(sample: _Sample) -> _NameStats:
         words=sum(shaped[v] * nc.words for v, nc in cells.items()) / total if total else 0.0,
         lexicon=lexicon,
         lexicon_all=lexicon_all,
+        common=common,
+        core=sum(shaped[v] * nc.core for v, nc in cells.items()) / total if total else 0.0,
         measured=measured,
         source=lex.source,
         note=lex.note,
     )
+
+
+def _known_place(cell: str) -> bool:
+    return fold(" ".join(cell.split())) in place_lexicon()
 
 
 def _names_by_header(st: _NameStats, hint: HeaderHint) -> str | None:
@@ -248,6 +273,134 @@ def _names_by_values(st: _NameStats, sample: _Sample) -> bool:
     if st.lower > 0.5:  # all-lower exports: only a lexicon tells names from other words
         return st.lexicon_all is not None and st.lexicon_all >= 0.6
     return st.lexicon is None or st.lexicon >= 0.6
+
+
+#: Single words need more evidence than full names: at least this many sampled cells and
+#: distinct values. Catalogue words (statuses, colours, months, car models) come from closed
+#: lists of a dozen or so values; names and towns from open ones.
+_MIN_WORD_CELLS: Final = 20
+_MIN_WORD_DISTINCT: Final = 15
+
+
+#: Months and weekdays (en, it, de, fr, es, nl, pt): many are given names somewhere (April,
+#: June, Domenica), and with 19 values a calendar column passes the distinct-value floor.
+_CALENDAR: Final = frozenset(
+    fold(w)
+    for w in str.split(
+        "january february march april may june july august september october november "
+        "december monday tuesday wednesday thursday friday saturday sunday "
+        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+        "dicembre lunedì martedì mercoledì giovedì venerdì sabato domenica "
+        "januar februar märz mai juni juli oktober dezember montag dienstag mittwoch "
+        "donnerstag freitag samstag sonntag "
+        "janvier février mars avril juin juillet août septembre octobre novembre décembre "
+        "lundi mardi mercredi jeudi vendredi samedi dimanche "
+        "enero febrero abril mayo junio julio septiembre octubre noviembre diciembre lunes "
+        "martes miércoles jueves viernes sábado domingo "
+        "januari februari maart juni juli augustus oktober maandag dinsdag woensdag donderdag "
+        "vrijdag zaterdag zondag "
+        "janeiro fevereiro março maio junho julho setembro outubro dezembro segunda terça "
+        "quarta quinta sexta"
+    )
+)
+
+
+def _word_column(st: _NameStats, sample: _Sample) -> bool:
+    """One capitalised word per cell (particles and hyphens allowed: ``van der Berg``,
+    ``Jean-Baptiste``), in enough cells and distinct values to measure."""
+    return (
+        sample.n >= _MIN_WORD_CELLS
+        and len(sample.counts) >= _MIN_WORD_DISTINCT
+        and st.shaped >= 0.9
+        and st.cased >= 0.9
+        and st.core <= 1.3
+    )
+
+
+def _single_names_by_values(st: _NameStats, sample: _Sample) -> bool:
+    """Given names or surnames without a header: a word column whose Latin-script cells are
+    nearly all names somewhere (lexicon >= 0.65) and mostly *common* names somewhere
+    (common >= 0.45), while few are places.
+
+    Why these numbers (share of cells, measured on hand-written lists and the benchmark):
+    real name columns hold a known name in 0.85-1.0 of cells (0.70 for a generated one with
+    15% invented surnames) and a common one in 0.5-1.0; ordinary capitalised words are often
+    *somewhere* a name (colours 0.75, animals 0.75, car models 0.65, cities 0.55) but rarely a
+    common one (colours 0.40, cities 0.17-0.27, animals 0.15, car models 0.10). Months and
+    weekdays (0.85/0.65) are a closed list the distinct-value floor keeps out. A column of
+    towns named after people is caught by the place share (towns in the geocoder's list).
+    Without a lexicon single words stay unclassified: shape alone cannot tell ``Verona`` the
+    town from ``Verona`` the surname.
+    """
+    if not _word_column(st, sample) or st.lexicon is None or st.common is None:
+        return False
+    if st.measured < 0.5 * st.shaped * sample.n:  # mostly scripts the lexicon cannot judge
+        return False
+    if sample.share(lambda v: fold(v) in _CALENDAR) >= 0.2:
+        return False
+    if st.lexicon < 0.65 or st.common < 0.45:
+        return False
+    return sample.share(_known_place) <= 0.5 * st.lexicon
+
+
+# --------------------------------------------------------------------------- places by value
+#: Place-name morphology: words that start a town's name, and endings glued to it (en, de,
+#: nl, fr, it, es, pt conventions). Each alone proves little; a column full of them does.
+_PLACE_LEAD: Final = frozenset(
+    fold(w.strip())
+    for w in str.split(
+        "new, north, south, east, west, upper, lower, great, little, port, lake, mount, fort, "
+        "saint, sainte, st, st., ste, san, santa, santo, sant', são, bad, alt, neu, groß, "
+        "klein, vila, villa, porto, puerto, monte, castel, castello, borgo, ciudad, villanueva",
+        ",",
+    )
+)
+_PLACE_END: Final = tuple(
+    fold(w.strip())
+    for w in str.split(
+        "ville, burg, bourg, borough, bury, ford, field, furt, fort, haven, mouth, port, "
+        "shire, stad, stadt, town, ton, view, land, side, chester, caster, minster, wick, "
+        "heim, dorf, hausen, feld, hofen, hoven, dam, veen, wijk, rode, beek, ingen, ikon, "
+        "wil, court, mont, marina, marittima",
+        ",",
+    )
+)
+_PLACE_JOIN: Final = re.compile(
+    r"(?i)-(?:sur|sous|les|lès|en|le|la|lez|de|del|di|am|an|ob|upon|on)-|\s(?:am|an der|im|"
+    r"upon|on|sur|del|de|di|da|do|dos|das)\s"
+)
+
+
+def _place_shaped(cell: str) -> bool:
+    """Built like a town's name: ``Lake Derek``, ``Neustadt``, ``Rey-sur-Mer``."""
+    folded = fold(cell)
+    words = folded.split()
+    if len(words) > 1 and (words[0] in _PLACE_LEAD or words[-1] in _PLACE_END):
+        return True
+    if _PLACE_JOIN.search(cell) is not None:
+        return True
+    last = _PARTS.split(words[-1])[-1] if words else ""
+    return any(last.endswith(e) and len(last) >= len(e) + 3 for e in _PLACE_END)
+
+
+def _cities_by_values(st: _NameStats, sample: _Sample) -> tuple[bool, str]:
+    """Towns without a header: a word column (up to four words a cell) that is not names,
+    where the geocoder's place list knows at least 40% of cells, or knows 20% and, with
+    place-name morphology, 55% look like towns.
+
+    Why: real city columns are 0.75-0.98 in the place list; columns of ordinary words are at
+    most 0.25 (animals), name columns 0.10-0.30 (towns named after people, Japanese surnames:
+    those are decided as names first). Generated or small towns the list lacks (``Lake
+    Derek``, ``Rey-sur-Mer``) carry their morphology.
+    """
+    if sample.n < _MIN_WORD_CELLS or len(sample.counts) < _MIN_WORD_DISTINCT:
+        return False, ""
+    if sample.share(_place) < 0.9 or st.cased < 0.9 or not 1.0 <= st.words <= 4.0:
+        return False, ""
+    known = sample.share(_known_place)
+    shaped = sample.share(lambda v: _known_place(v) or _place_shaped(v))
+    why = f"{_pct(known)} of {sample.n} sampled cells known places, {_pct(shaped)} place-like"
+    return known >= 0.4 or (known >= 0.2 and shaped >= 0.55), why
 
 
 # --------------------------------------------------------------------------- free text
@@ -340,6 +493,89 @@ def _numeric_places(sample: _Sample, hint: HeaderHint | None) -> tuple[bool, str
     return False, ""
 
 
+# --------------------------------------------------------------------------- dates of birth
+#: A date alone, four-digit year: ``1984-03-07``, ``07/03/1984``, ``07.03.1984``. A time part
+#: means an event was logged (registrations, orders), not that someone was born; eight bare
+#: digits (``19840307``) are as often an id, and stored as numbers besides: header only.
+_DATE_ONLY: Final = re.compile(
+    r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}"
+)
+_ADULT_YEARS: Final = 16  # the youngest customer a leaked table plausibly holds
+
+
+def _birth_year(cell: str, today: dt.date) -> int | None:
+    """The year of a date-only cell, if every reading of it agrees on one (D/M vs M/D)."""
+    if not _DATE_ONLY.fullmatch(cell):
+        return None
+    years = {d.year for d in birth_date_candidates(cell, today)}
+    return years.pop() if len(years) == 1 else None
+
+
+def _births_by_values(sample: _Sample, today: dt.date | None = None) -> tuple[bool, str]:
+    """Birth dates without a header: a date-only column whose dates are all at least 16 years
+    old and after 1900, spread over generations (interquartile range of years >= 10, range
+    >= 30) and mostly distinct.
+
+    Why it is precise: registration, order and event dates are recent (any date within the
+    last 16 years disqualifies the column: one is enough, at most 2% tolerated for typos) or
+    carry a time of day; an old archive of events (1990-2005) is not spread over
+    generations. Adults' birth years span ~70 years with an interquartile range of ~20-30.
+    What it cannot tell: another generation-spanning date of people (a date of death); those
+    are personal data too. Two-digit years, bare ``YYYYMMDD`` and dates stored as numbers
+    stay header-only.
+    """
+    today = today or dt.date.today()
+    if sample.n < _MIN_WORD_CELLS or sample.distinct < 0.3:
+        return False, ""
+    years = {v: _birth_year(v, today) for v in sample.counts}
+    dated = sum(c for v, c in sample.counts.items() if years[v] is not None)
+    if dated < 0.95 * sample.n:
+        return False, ""
+    latest = today.year - _ADULT_YEARS
+    weighted: list[int] = []
+    for v, c in sample.counts.items():
+        if (year := years[v]) is not None:
+            weighted += [year] * c
+    recent = sum(1 for y in weighted if y > latest or y < 1900) / len(weighted)
+    q1, _, q3 = statistics.quantiles(weighted, n=4)
+    span = max(weighted) - min(weighted)
+    why = (
+        f"{_pct(dated / sample.n)} of {sample.n} sampled cells dates without time, "
+        f"{_pct(recent)} after {latest} or before 1900, years spread over {span} "
+        f"(interquartile {q3 - q1:.0f})"
+    )
+    return recent <= 0.02 and q3 - q1 >= 10 and span >= 30, why
+
+
+# --------------------------------------------------------------------------- versions
+_VERSION: Final = re.compile(r"v?[0-9]{1,4}(?:\.[0-9]{1,6}){2,4}")
+
+
+def _versions(sample: _Sample) -> tuple[bool, str]:
+    """Build numbers (``1.2.3.4``) without a header: every cell dotted numbers, few distinct
+    values (<= 25%), first and second components small (<= 20, <= 50: release lines), which
+    an IP column is not: addresses spread their first octet over 1-223. A column of one
+    internal network (all ``10.x`` or ``127.x``) stays addresses: that is not a guess to make.
+
+    Why it matters: the values of a version column are valid IPv4 addresses, so only the
+    column can say they are not (see ``IpAddressDetector.vetoed_by``).
+    """
+    dotted = sample.share(lambda v: _VERSION.fullmatch(v) is not None)
+    if sample.n < _MIN_WORD_CELLS or dotted < 0.95:
+        return False, ""
+    parts = [v.lstrip("v").split(".") for v in sample.counts if _VERSION.fullmatch(v)]
+    heads = {int(p[0]) for p in parts}
+    small = sum(1 for p in parts if int(p[0]) <= 20) / len(parts)
+    minor = sum(1 for p in parts if int(p[1]) <= 50) / len(parts)
+    why = (
+        f"{_pct(dotted)} of {sample.n} sampled cells dotted numbers, "
+        f"{len(sample.counts)} distinct, first parts {min(heads)}-{max(heads)}"
+    )
+    few = len(sample.counts) <= max(10, 0.25 * sample.n)
+    private = heads <= {10, 127}  # one internal network (10.0.3.17): addresses, not versions
+    return few and small >= 0.9 and minor >= 0.9 and not private, why
+
+
 # --------------------------------------------------------------------------- addresses
 _LETTER: Final = re.compile(r"[^\W\d_]")
 _DIGIT: Final = re.compile(r"\d")
@@ -389,7 +625,10 @@ def infer_role(name: str, values: pa.Array, *, numeric: bool = False) -> ColumnR
 
     Header evidence alone never makes a column structured: its values must have the shape.
     Values alone suffice for full names, street lines and countries, where shapes are
-    distinctive; single words (first names, cities) need a header too.
+    distinctive. Without a header, single words need distribution evidence: given names and
+    surnames by the share of common names, towns by the geocoder's place list and place-name
+    morphology, birth dates by a date-only spread over generations; version strings are
+    recognised so that the IP detector, vetoed by a ``version`` header, is vetoed by them too.
     """
     hint = header_hint(name)
     said = _header_text(hint) if hint is not None else ""
@@ -431,6 +670,20 @@ def infer_role(name: str, values: pa.Array, *, numeric: bool = False) -> ColumnR
         if _names_by_values(st, sample):
             why = st.describe(sample.n) + f", {st.words:.1f} words per cell"
             return ColumnRole(STRUCTURED, PERSON, hint, _join(prefix, why))
+        if hint is None and _single_names_by_values(st, sample):
+            why = st.describe(sample.n) + f", {_pct(st.common or 0)} common names, one per cell"
+            return ColumnRole(STRUCTURED, PERSON, hint, _join(prefix, why))
+        if hint is None:
+            ok, why = _cities_by_values(st, sample)
+            if ok:
+                return ColumnRole(STRUCTURED, LOCATION, hint, _join(prefix, why))
+    if hint is None:
+        ok, why = _births_by_values(sample)
+        if ok:
+            return ColumnRole(STRUCTURED, DATE_OF_BIRTH, hint, why)
+        ok, why = _versions(sample)
+        if ok:
+            return ColumnRole(PLAIN, None, _VALUES_VERSION, "no header; " + why)
     return ColumnRole(PLAIN, None, hint, prefix)
 
 

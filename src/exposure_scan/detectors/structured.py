@@ -1,9 +1,10 @@
 """Cell detectors for structured columns, and the cell shapes column inference measures.
 
 In a table, a name is not found inside text: the column says what its cells are. Once
-:func:`.roles.infer_role` has confirmed from header *and* values that a column holds names,
-street addresses or places, every cell of the right shape is a finding, including names no
-lexicon knows. These detectors therefore declare ``requires_role=True``: they never run on a
+:func:`.roles.infer_role` has confirmed from header *and* values (or, without a usable
+header, from values alone: shape plus lexicon statistics) that a column holds names, street
+addresses or places, every cell of the right shape is a finding, including names no lexicon
+knows. These detectors therefore declare ``requires_role=True``: they never run on a
 column whose role was not confirmed by value evidence.
 
 The same shapes serve both sides (the share of name-shaped cells decides the role, the
