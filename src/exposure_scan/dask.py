@@ -23,9 +23,9 @@ from dask.delayed import delayed
 from distributed import Client, Future, as_completed, get_client
 
 from .engine import (
-    BatchScanner,
     ProgressEvent,
     ScanOutcome,
+    control_scanner,
     describe_error,
     detection_scopes,
     source_controls,
@@ -204,7 +204,7 @@ def _outcome(
     plan: Plan, merged: UnitResult, config: ScanConfig, started: float, client: Client
 ) -> ScanOutcome:
     accounts, total, roles, profiles, sampling = outcome_parts(plan, merged, config)
-    checker = BatchScanner(config.detectors, config.key, False)  # controls test the patterns
+    checker = control_scanner(config.detectors, config.key)
     workers = len(client.nthreads())  # type: ignore[no-untyped-call]
     outcome = ScanOutcome(accounts, total, roles, started, time.time(), workers, config.key)
     outcome.controls = source_controls(accounts, profiles, total, checker)

@@ -35,7 +35,7 @@ from .masking import keyed_hash, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
 from .sources.base import Batch, SourceAccount
-from .verdicts.controls import ColumnProfile, ControlResult, run_controls
+from .verdicts.controls import CONTROL_VALUES, ColumnProfile, ControlResult, run_controls
 
 
 class BatchScanner:
@@ -583,7 +583,7 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
         total.notes[local.ner.note] += 1
     if ner_spec is None:
         total.notes[ner_note] += 1
-    checker = BatchScanner(detectors, key, False)  # no NER: controls test the patterns
+    checker = control_scanner(detectors, key)
     controls = source_controls(accounts, book.profiles, total, checker)
     outcome = ScanOutcome(accounts, total, book.roles, started, time.time(), workers, key)
     outcome.controls = controls
@@ -643,6 +643,15 @@ def scan_source(
         for ready in book.flush():
             dispatch(ready)
         source.finish()
+
+
+def control_scanner(detectors: Sequence[Detector], key: bytes) -> BatchScanner:
+    """The scanner positive controls run through: the scan's own detector instances for the
+    entities that have control values, plus the containers that can claim their characters
+    (an IBAN owns the digits inside it); no NER, controls test the patterns. Other
+    detectors cannot change whether a control is found, only cost a pass per column."""
+    keep = [d for d in detectors if d.entity in CONTROL_VALUES or d.entity in CONTAINERS]
+    return BatchScanner(keep, key, False)
 
 
 def source_controls(

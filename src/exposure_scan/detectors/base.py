@@ -175,11 +175,25 @@ class Hits:
         )
 
 
+#: Arrays up to this length are matched in Python with a cached compiled RE2: pyarrow's regex
+#: kernels compile their pattern on every call (~1 ms for the phone pattern), which is all
+#: the cost on the tiny arrays of positive controls, small batches and list cells.
+SMALL_ARRAY = 64
+
+
+def regex_mask(arr: pa.Array, pattern: str) -> np.ndarray:
+    """Whether each cell contains a match of ``pattern`` (null: False), as a numpy mask."""
+    if len(arr) <= SMALL_ARRAY:
+        rx = compile_re2(pattern)
+        return np.array([v is not None and rx.search(v) is not None for v in arr.to_pylist()], bool)
+    mask = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    out: np.ndarray = mask.to_numpy(zero_copy_only=False)
+    return out
+
+
 def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
     """Indices of the cells that may hold a match: one vectorised RE2 pass in Arrow."""
-    mask = pc.match_substring_regex(arr, detector.prefilter or detector.pattern)
-    mask = pc.fill_null(mask, False)
-    return np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    return np.flatnonzero(regex_mask(arr, detector.prefilter or detector.pattern))
 
 
 #: What a column's cache maps a matched value (``value``, or ``value\x1fregion`` when the
@@ -250,8 +264,8 @@ def find(
     cand_regions = None
     if regions is not None and detector.uses_region:
         cand_regions = pa.array(regions[idx], pa.string())
-    whole = pc.fill_null(pc.match_substring_regex(cand, f"^(?:{detector.pattern})$"), False)
-    whole_np = whole.to_numpy(zero_copy_only=False)
+    whole_np = regex_mask(cand, f"^(?:{detector.pattern})$")
+    whole = pa.array(whole_np)
     parts = []
     if whole_np.any():
         w_idx = idx[whole_np]
