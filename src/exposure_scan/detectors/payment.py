@@ -26,7 +26,10 @@ class CreditCardDetector(Detector):
     name = "credit_card"
     version = "1"
     pattern = r"\b[2-6](?:[ \-]?[0-9]){12,18}\b"
-    prefilter = r"[2-6][0-9 \-]{12,}"
+    #: The pattern's digits without its word boundaries: a superset that, unlike a run of any
+    #: 13 digits-or-separators, leaves timestamps (``2015-01-01 00:11:25``) out of the per-cell
+    #: span search.
+    prefilter = r"[2-6](?:[ \-]?[0-9]){12}"
     score = 0.95
     numeric = True
     #: ``+49 151 2345 6789`` is a phone: a run right after a ``+`` is never a card.
