@@ -5,9 +5,11 @@ from __future__ import annotations
 import phonenumbers
 import pyarrow as pa
 import pytest
+import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exposure_scan.detectors.base import candidate_cells, find
 from exposure_scan.detectors.phone import DEFAULT_REGIONS, PhoneDetector
 from exposure_scan.detectors.phone_vector import decide, normal_forms
 
@@ -179,3 +181,27 @@ def test_common_forms_are_decided_in_arrow() -> None:
     result, fallback = decide(pa.array(forms), DEFAULT_REGIONS)
     assert fallback == 0
     assert result.null_count == 0
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2015-01-01",
+        "2015-01-01 00:11:25",
+        "2015-01-01T00:11:25Z",
+        "2024-12-31T23:59:59.123+01:00",
+        " 1999-07-04 12:00 ",
+    ],
+)
+def test_iso_timestamp_cells_are_vetoed_and_could_never_be_phones(cell: str) -> None:
+    """The veto only saves work: the per-value path refuses every match in such a cell."""
+    det = PhoneDetector()
+    assert find(det, pa.array([cell])).cell.size == 0
+    assert candidate_cells(det, pa.array([cell] * 100)).size == 0
+    for m in re2.finditer(det.pattern, cell):
+        assert not det.validate(m.group())
+
+
+@pytest.mark.parametrize("cell", ["2015-01-01 +39 333 123 4567", "+44 20 7946 0958"])
+def test_the_timestamp_veto_keeps_cells_that_are_more_than_a_timestamp(cell: str) -> None:
+    assert candidate_cells(PhoneDetector(), pa.array([cell] * 100)).size == 100

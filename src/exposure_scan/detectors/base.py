@@ -58,6 +58,11 @@ class Detector:
     #: RE2 pattern for the text just before a match that rules it out in free text
     #: (``v1.2.3.4``, ``firmware 1.2.3.4``); matched against the 24 characters before it.
     veto_before: ClassVar[str | None] = None
+    #: RE2 pattern of whole cells that can hold no valid match although the prefilter lets them
+    #: through (ISO timestamps for phones): such cells skip the per-cell span search and are
+    #: not counted as near misses. Anchor it (``^...$``); it must never drop a cell in which
+    #: validation could accept a match.
+    cell_veto: ClassVar[str | None] = None
     #: Validation depends on the record's country (``validate_in``/``normalise_in``), taken
     #: from a column announced as the country: national phone numbers.
     uses_region: ClassVar[bool] = False
@@ -184,16 +189,25 @@ SMALL_ARRAY = 64
 def regex_mask(arr: pa.Array, pattern: str) -> np.ndarray:
     """Whether each cell contains a match of ``pattern`` (null: False), as a numpy mask."""
     if len(arr) <= SMALL_ARRAY:
-        rx = compile_re2(pattern)
-        return np.array([v is not None and rx.search(v) is not None for v in arr.to_pylist()], bool)
+        try:
+            texts = arr.to_pylist()
+        except UnicodeDecodeError:  # invalid UTF-8 from a Parquet file: Arrow copes with it
+            texts = None
+        if texts is not None:
+            rx = compile_re2(pattern)
+            return np.array([v is not None and rx.search(v) is not None for v in texts], bool)
     mask = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-    out: np.ndarray = mask.to_numpy(zero_copy_only=False)
-    return out
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
-    """Indices of the cells that may hold a match: one vectorised RE2 pass in Arrow."""
-    return np.flatnonzero(regex_mask(arr, detector.prefilter or detector.pattern))
+    """Indices of the cells that may hold a match: one vectorised RE2 pass in Arrow (two
+    when the detector vetoes whole cells)."""
+    idx = np.flatnonzero(regex_mask(arr, detector.prefilter or detector.pattern))
+    if detector.cell_veto is None or idx.size == 0:
+        return idx
+    kept: np.ndarray = idx[~regex_mask(arr.take(pa.array(idx)), detector.cell_veto)]
+    return kept
 
 
 #: What a column's cache maps a matched value (``value``, or ``value\x1fregion`` when the

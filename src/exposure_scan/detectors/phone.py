@@ -269,6 +269,12 @@ class PhoneDetector(Detector):
     prefilter = r"[0-9](?:[ ()\-./]{0,2}[0-9]){6}"
     score = 0.7
     numeric = True
+    #: An ISO date or timestamp cell: its digit run is a date to ``parse_phone`` anyway.
+    cell_veto = (
+        r"^\s*(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]"
+        r"(?:[T ][0-2][0-9]:[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]+)?)?"
+        r"(?:Z|[+-][0-2][0-9]:?[0-5][0-9])?)?\s*$"
+    )
 
     def __init__(self, regions: tuple[str, ...] | list[str] = DEFAULT_REGIONS) -> None:
         self.regions = tuple(r.upper() for r in regions)
