@@ -217,6 +217,8 @@ POSITIVES: list[tuple[type[Detector], str, str]] = [
     (IbanDetector, "CH9300762011623852957", "CH9300762011623852957"),
     (IbanDetector, "NL91 ABNA 0417 1643 00", "NL91ABNA0417164300"),
     (IbanDetector, "ES91 2100 0418 4502 0005 1332", "ES9121000418450200051332"),
+    (IbanDetector, "de89370400440532013000", "DE89370400440532013000"),  # typed lowercase
+    (IbanDetector, "gb82 west 1234 5698 7654 32", "GB82WEST12345698765432"),
     (CryptoWalletDetector, "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", None),
     (CryptoWalletDetector, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", None),
     (CryptoWalletDetector, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", None),
@@ -631,3 +633,18 @@ def test_end_to_end_jsonl(tmp_path: Path) -> None:
         (0, "telefono", "PHONE_NUMBER", "393331234567"),
         (0, "vin", "VIN", "1HGCM82633A004352"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("pay to gb82 west 1234 5698 7654 32 please", ["gb82 west 1234 5698 7654 32"]),
+        ("BE68 5390 0754 7034 then", ["BE68 5390 0754 7034"]),  # the next word stays out
+        ("Gb82West12345698765432", []),  # mixed case is not an IBAN as written
+        ("md5 ab12cdef0123456789abcdef0123", []),  # lowercase hex of a hash: length, mod-97
+        ("de89370400440532013001", []),  # lowercase, wrong check digits
+    ],
+)
+def test_lowercase_ibans_in_text(text: str, found: list[str]) -> None:
+    hits = find(IbanDetector(), pa.array([text]))
+    assert list(hits.values) == found or [v.as_py() for v in hits.values] == found

@@ -278,8 +278,14 @@ def test_phone_traps(value: str) -> None:
 
 
 def test_phone_traps_count_as_near_misses_only_when_phone_shaped() -> None:
-    hits = find(PhoneDetector(), pa.array(["2024-01-15", "hello", "123"], pa.string()))
+    hits = find(PhoneDetector(), pa.array(["15/01/2024", "hello", "123"], pa.string()))
     assert (hits.cell.size, hits.near_misses) == (0, 1)
+
+
+def test_iso_date_cells_are_not_even_phone_candidates() -> None:
+    """An ISO date or timestamp cell is vetoed whole (PhoneDetector.cell_veto): no near miss."""
+    hits = find(PhoneDetector(), pa.array(["2024-01-15", "2024-01-15T10:00:00Z"], pa.string()))
+    assert (hits.cell.size, hits.near_misses) == (0, 0)
 
 
 # --------------------------------------------------------------------------- generated traps

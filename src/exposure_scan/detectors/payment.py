@@ -130,14 +130,18 @@ class IbanDetector(Detector):
     """IBAN, unspaced or in groups of four, with valid mod-97 check digits and country length.
 
     Spaced IBANs are matched group by group (``DE89 3704 ...``) so a following word in capitals
-    is not taken into the candidate.
+    is not taken into the candidate. All-lowercase IBANs (typed into a chat or a note) match
+    too; a mixed-case form does not, so a lowercase word after an upper-case IBAN stays out.
     """
 
     entity = "IBAN_CODE"
     name = "iban"
     version = "1"
-    pattern = r"\b[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)\b"
-    prefilter = r"[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}"
+    pattern = (
+        r"\b(?:[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)"
+        r"|[a-z]{2}[0-9]{2}(?:[a-z0-9]{11,30}|(?: [a-z0-9]{4}){2,7}(?: [a-z0-9]{1,3})?))\b"
+    )
+    prefilter = r"[A-Za-z]{2}[0-9]{2} ?[A-Za-z0-9]{4}"
     score = 0.95
 
     def validate(self, value: str) -> bool:
