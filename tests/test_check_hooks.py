@@ -148,3 +148,20 @@ def test_prefilter_is_a_superset_of_the_pattern(det: Detector, text: str) -> Non
         return
     if re2.search(det.pattern, text):
         assert re2.search(det.prefilter, text), text
+
+
+def test_a_country_column_found_by_its_values_sets_the_phone_region(tmp_path) -> None:
+    """No header row: the national number is French in the French record, and the country
+    column is recognised from its values (a town column is not taken for it)."""
+    rows = [
+        ("06 12 34 56 78", country, town)
+        for country, town in [("France", "Lyon"), ("Italia", "Roma"), ("Deutschland", "Köln")] * 10
+    ]
+    path = tmp_path / "p.csv"
+    path.write_text("".join(f"{a},{b},{c}\n" for a, b, c in rows))
+    table = exposure_scan.scan(path, ner="off").findings_table()
+    phones = table.filter(pc.equal(table["entity"], "PHONE_NUMBER")).sort_by("row")
+    hashes = phones["value_hash"].to_pylist()
+    assert phones["row"].to_pylist()[:3] == [0, 1, 2]
+    assert hashes[0] != hashes[1]  # +33 6... and +39 06...
+    assert hashes[0] == hashes[3]

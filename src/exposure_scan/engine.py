@@ -222,15 +222,19 @@ def _drop_contained(
 
 
 def _record_regions(batch: Batch) -> np.ndarray | None:
-    """ISO country code of each record, from a column announced as the country, if any.
+    """ISO country code of each record, from the record's country column, if any.
 
     Phone numbers written nationally (``06 12 34 56 78``) are valid in several numbering
-    plans; the record's own country says which one is meant."""
+    plans; the record's own country says which one is meant. The country column is the one a
+    header announces as the country, else (no header row, ``col_7``) a place column whose
+    distinct values are at least 80 % countries."""
     from .detectors.structured import country_code
 
+    by_values: list[tuple[str, np.ndarray]] = []
     for name, role in batch.roles.items():
         hint = getattr(role, "hint", None)
-        if hint is None or hint.entity != "LOCATION" or hint.part != "country":
+        announced = hint is not None and hint.entity == "LOCATION" and hint.part == "country"
+        if not announced and not (hint is None and getattr(role, "entity", None) == "LOCATION"):
             continue
         if name not in batch.data.schema.names:
             continue
@@ -238,11 +242,15 @@ def _record_regions(batch: Batch) -> np.ndarray | None:
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             continue
         enc = pc.dictionary_encode(column)
-        codes = np.array([country_code(v) for v in enc.dictionary.to_pylist()] + [None], object)
+        found = [country_code(v) for v in enc.dictionary.to_pylist()]
+        codes = np.array([*found, None], object)
         idx = enc.indices.fill_null(len(codes) - 1).to_numpy(zero_copy_only=False)
         per_record: np.ndarray = codes[idx]
-        return per_record
-    return None
+        if announced:
+            return per_record
+        if found and sum(c is not None for c in found) >= 0.8 * len(found):
+            by_values.append((name, per_record))
+    return by_values[0][1] if len(by_values) == 1 else None
 
 
 # --- worker-process side -----------------------------------------------------------------
