@@ -102,3 +102,36 @@ def test_large_string_arrays_are_masked_too() -> None:
     arr = pa.array(["jane.doe@example.com", "Mario Rossi"], pa.large_string())
     assert masking.mask_email_many(arr).to_pylist()[0] == "j*******@e******.com"
     assert masking.mask_generic_many(arr).to_pylist()[1] == "M**** *****"
+
+
+DIGITY = st.text(
+    alphabet=st.one_of(st.sampled_from("0123456789 +-()./_abcXYZ\n"), st.sampled_from("١٢٣²é")),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(DIGITY, max_size=15), keep=st.integers(0, 4))
+def test_digit_mask_equals_per_value(values: list[str], keep: int) -> None:
+    got = masking.mask_digits_keep_last_many(pa.array(values, pa.string()), keep).to_pylist()
+    assert got == [masking.mask_digits_keep_last(v, keep) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("keep", "value", "masked"),
+    [
+        (2, "+39 333 123 4567", "+** *** *** **67"),
+        (4, "4111 1111 1111 1111", "**** **** **** 1111"),
+        (2, "7", "7"),
+        (0, "ab12", "****"),
+    ],
+)
+def test_digit_mask_table(keep: int, value: str, masked: str) -> None:
+    assert masking.mask_digits_keep_last_many(pa.array([value]), keep).to_pylist() == [masked]
+    assert masking.mask_digits_keep_last(value, keep) == masked
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.text(max_size=20), max_size=10), key=st.binary(min_size=1, max_size=40))
+def test_keyed_hashes_equal_keyed_hash(values: list[str], key: bytes) -> None:
+    assert masking.keyed_hashes(values, key) == [masking.keyed_hash(v, key) for v in values]

@@ -31,7 +31,7 @@ from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError
 from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult
-from .masking import keyed_hash, new_key
+from .masking import keyed_hashes, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
 from .sources.base import Batch, SourceAccount
@@ -120,11 +120,10 @@ class BatchScanner:
         masked = masks.take(enc.indices)
         if normals is None:
             forms = [det.normalise(v) for v in enc.dictionary.to_pylist()]
-            hashes = pa.array([keyed_hash(f, self.key) for f in forms], pa.string())
+            hashes = pa.array(keyed_hashes(forms, self.key), pa.string())
             return masked, hashes.take(enc.indices)
         norm_enc = pc.dictionary_encode(normals)
-        key = self.key
-        digests = [keyed_hash(f, key) for f in norm_enc.dictionary.to_pylist()]
+        digests = keyed_hashes(norm_enc.dictionary.to_pylist(), self.key)
         return masked, pa.array(digests, pa.string()).take(norm_enc.indices)
 
     def detector_entities(self) -> dict[str, str]:

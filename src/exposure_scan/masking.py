@@ -30,6 +30,20 @@ def keyed_hash(value: str, key: bytes) -> str:
     return h.hexdigest()[:32]
 
 
+def keyed_hashes(values: list[str], key: bytes) -> list[str]:
+    """:func:`keyed_hash` of many values: the C HMAC state is copied directly (a third
+    faster than going through ``hmac.HMAC.copy``, which matters at millions of values)."""
+    state = _keyed(key)
+    copy = getattr(state, "_hmac", state).copy  # OpenSSL's HMAC object when there is one
+    out: list[str] = []
+    append = out.append
+    for v in values:
+        h = copy()
+        h.update(v.encode("utf-8", "surrogatepass"))
+        append(h.hexdigest()[:32])
+    return out
+
+
 @functools.lru_cache(maxsize=8)
 def _keyed(key: bytes) -> hmac.HMAC:
     """The HMAC state after the key: copied per value instead of re-keying every time."""
@@ -149,6 +163,32 @@ def mask_email_many(values: Any) -> Any:
     tld = pc.struct_field(parts, "tld")
     joined = pc.binary_join_element_wise(pc.binary_join_element_wise(local, host, "@"), tld, ".")
     return joined if odd is None else pc.if_else(ok, joined, odd)
+
+
+def mask_digits_keep_last_many(values: Any, keep: int) -> Any:
+    """:func:`mask_digits_keep_last` of every value of a string array. ASCII values run in
+    pyarrow (the part before the last ``keep`` digits is starred, letters after it too);
+    others (Unicode digits and letters) value by value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = _small(values)
+    tail = "[^0-9]*" + "[0-9][^0-9]*" * keep
+    parts = pc.extract_regex(values, f"(?s)^(?P<head>.*?)(?P<tail>{tail})$")
+    head = pc.replace_substring_regex(pc.struct_field(parts, "head"), "[0-9A-Za-z]", "*")
+    rest = pc.replace_substring_regex(pc.struct_field(parts, "tail"), "[A-Za-z]", "*")
+    fast = pc.binary_join_element_wise(head, rest, "")
+    # fewer than ``keep`` digits: every digit shows, letters are starred
+    few = pc.replace_substring_regex(values, "[A-Za-z]", "*")
+    fast = pc.if_else(pc.is_valid(parts), fast, few)
+    ascii_ = pc.fill_null(pc.string_is_ascii(values), True)
+    if pc.all(ascii_).as_py():
+        return fast
+    slow = [
+        None if a or v is None else mask_digits_keep_last(v, keep)
+        for v, a in zip(values.to_pylist(), ascii_.to_pylist(), strict=True)
+    ]
+    return pc.if_else(ascii_, fast, pa.array(slow, pa.string()))
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -8,9 +8,10 @@ three-digit number is a security code only in a CVV column.
 
 from __future__ import annotations
 
+import pyarrow as pa
 from stdnum import ean
 
-from ..masking import mask_all, mask_digits_keep_last, mask_generic
+from ..masking import mask_all, mask_digits_keep_last, mask_digits_keep_last_many, mask_generic
 from . import checksums
 from .base import Detector
 
@@ -45,6 +46,9 @@ class CreditCardDetector(Detector):
 
     def mask(self, value: str) -> str:
         return mask_digits_keep_last(value, 4)
+
+    def mask_many(self, values: pa.Array) -> pa.Array:
+        return mask_digits_keep_last_many(values, 4)
 
 
 class MaskedCardDetector(Detector):

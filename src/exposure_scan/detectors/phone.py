@@ -31,7 +31,7 @@ import phonenumbers
 import pyarrow as pa
 from stdnum import ean
 
-from ..masking import mask_digits_keep_last
+from ..masking import mask_digits_keep_last, mask_digits_keep_last_many
 from . import checksums
 from .base import SMALL_ARRAY, Detector
 
@@ -331,3 +331,6 @@ class PhoneDetector(Detector):
 
     def mask(self, value: str) -> str:
         return mask_digits_keep_last(value, 2)
+
+    def mask_many(self, values: pa.Array) -> pa.Array:
+        return mask_digits_keep_last_many(values, 2)
