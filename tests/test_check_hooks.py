@@ -165,3 +165,33 @@ def test_a_country_column_found_by_its_values_sets_the_phone_region(tmp_path) ->
     assert phones["row"].to_pylist()[:3] == [0, 1, 2]
     assert hashes[0] != hashes[1]  # +33 6... and +39 06...
     assert hashes[0] == hashes[3]
+
+
+def test_the_union_prefilter_gate_changes_nothing_but_the_work(monkeypatch) -> None:
+    """Findings and near misses are the same with and without the one-pass gate."""
+    from exposure_scan.engine import BatchScanner
+    from exposure_scan.sources.base import Batch
+    from exposure_scan.testing.synthetic import customer_table
+
+    table = customer_table(5000, seed=3).table
+    text = pa.table({c: pc.cast(table[c], pa.string()) for c in table.column_names})
+    batch = Batch("t", text.combine_chunks().to_batches()[0], 0)
+    dets = default_detectors()
+
+    def run() -> object:
+        return BatchScanner(dets, b"k", False).scan(batch).canonical()
+
+    gated = run()
+    calls: list[int] = []
+    real = BatchScanner._gate
+
+    def spy(self: BatchScanner, running: list[Detector], values: pa.Array) -> object:
+        out = real(self, running, values)
+        calls.append(-1 if out is None else int(out.size))
+        return out
+
+    monkeypatch.setattr(BatchScanner, "_gate", spy)
+    assert run() == gated
+    assert any(0 <= n < 5000 for n in calls)  # the gate did drop cells somewhere
+    monkeypatch.setattr(BatchScanner, "_gate", lambda self, running, values: None)
+    assert run() == gated

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from .columns import iter_cells
 from .detectors import default_detectors
-from .detectors.base import CheckCache, Detector, Hits, applies, find
+from .detectors.base import CheckCache, Detector, Hits, applies, find, regex_mask
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError
@@ -36,6 +36,9 @@ from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
 from .sources.base import Batch, SourceAccount
 from .verdicts.controls import CONTROL_VALUES, ColumnProfile, ControlResult, run_controls
+
+#: Columns shorter than this are not gated by the union prefilter (see ``BatchScanner._gate``).
+GATE_MIN_CELLS = 4096
 
 
 class BatchScanner:
@@ -49,6 +52,7 @@ class BatchScanner:
         self.reveal = reveal
         self.ner = ner
         self._caches: dict[str, CheckCache] = {d.ident: {} for d in self.detectors}
+        self._unions: dict[tuple[str, ...], str] = {}
 
     def scan(self, batch: Batch) -> PartialResult:
         result = PartialResult()
@@ -69,9 +73,9 @@ class BatchScanner:
                     result.anomalies[(src, cells.name, "nul")] += nul
             role = batch.roles.get(cells.name)
             column_hits: list[tuple[Detector, Hits]] = []
-            for det in self.detectors:
-                if not applies(det, role, cells.numeric):
-                    continue
+            running = [d for d in self.detectors if applies(d, role, cells.numeric)]
+            gate = self._gate(running, values)
+            for det in running:
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > 1_000_000:
                     cache.clear()  # bounded memory on columns of unique values
@@ -80,7 +84,18 @@ class BatchScanner:
                     regions = (
                         record_regions if cells.parent is None else record_regions[cells.parent]
                     )
-                hits = find(det, values, cache, regions=regions)
+                if gate is None or det.requires_role:
+                    hits = find(det, values, cache, regions=regions)
+                elif gate.size == 0:
+                    continue  # no cell holds any of these detectors' shapes: no match, no miss
+                else:
+                    hits = find(
+                        det,
+                        values.take(pa.array(gate)),
+                        cache,
+                        regions=None if regions is None else regions[gate],
+                    )
+                    hits.cell = gate[hits.cell]
                 if hits.near_misses:
                     result.near_misses[(src, cells.name, det.entity)] += hits.near_misses
                 if hits.cell.size:
@@ -105,6 +120,24 @@ class BatchScanner:
                     )
         result.detectors.update(self.detector_entities())
         return result
+
+    def _gate(self, running: list[Detector], values: pa.Array) -> np.ndarray | None:
+        """Cells matching any pattern detector's prefilter, in one RE2 pass over the column
+        (a prefilter is a superset of its pattern, so no other cell can hold a match or a
+        near miss); each detector then searches only those. None: no gate (small batches,
+        where compiling the union costs more than it saves; few detectors; or a union RE2
+        cannot build)."""
+        gated = tuple(d for d in running if not d.requires_role)
+        if len(gated) < 4 or len(values) < GATE_MIN_CELLS:
+            return None
+        key = tuple(d.ident for d in gated)
+        union = self._unions.get(key)
+        if union is None:
+            union = self._unions[key] = "|".join(f"(?:{d.prefilter or d.pattern})" for d in gated)
+        try:
+            return np.flatnonzero(regex_mask(values, union))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
 
     def _mask_and_hash(
         self, det: Any, vals: pa.Array, normals: pa.Array | None = None
