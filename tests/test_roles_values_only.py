@@ -389,3 +389,136 @@ def test_place_lexicon_knows_towns_in_several_languages() -> None:
         assert town in places, town
     for word in ("pending", "wireless", "keyboard"):
         assert word not in places, word
+
+
+# --------------------------------------------------------------------------- postcodes
+#: Hand-written postcodes per country (real formats; not Faker's, which the benchmark uses).
+POSTCODES = {
+    "de": "10115 80331 20095 50667 60311 70173 04109 01067 90402 30159 28195 45127 06108 99084",
+    "it": "00184 20121 10121 80133 50122 40121 16121 90133 00118 37121 35122 09124 70121 34121",
+    "fr": "75001 13001 69001 31000 06000 44000 67000 34000 33000 59000 01000 02100 35000 76000",
+    "us": "10001 02108 94103 60601 73301 98101 07030 33101 30301 80202 05401 85001 04101 19103",
+    "es": "28013 08001 46001 41001 29001 48001 03001 15001 07001 50001 01001 33001 36201 18001",
+    "ch": "8001 3011 1201 4051 6003 9000 1003 2502 7000 6900 8400 3600 1700 8200",
+    "at": "1010 5020 8010 4020 6020 9020 3100 7000 2700 6900 1220 8700 4600 5700",
+    "uk": "SW1A 1AA|EC1A 1BB|W1A 0AX|M1 1AE|B33 8TH|CR2 6XH|DN55 1PT|RG65 6PX|EH1 1YZ|"
+    "G2 3WT|L1 8JQ|BS1 4DJ|CF10 1EP|NE1 7RU|SE1 9GF|E14 5AB",
+    "nl": "1012 AB|3011 CV|2511 BT|3511 LX|9711 LM|5611 AZ|6811 DJ|1017 CE|7511 JA|4811 XW|"
+    "1012AB|2595BN|6211 NH|8011 PK|1071 XX|9401 HK",
+    "ca": "K1A 0B1|M5V 3L9|H3Z 2Y7|V6B 4Y8|T2P 1J9|R3C 4T3|E1C 4M3|B3H 4R2|S7K 1J5|"
+    "G1R 4P5|A1C 5M2|C1A 7N8|Y1A 2C6|X1A 2P7|L5B 2C9|N2L 3G1",
+    "us+4": "10001-1234 02108-3302 94103-1708 60601-7501 73301-0001 98101-2231 33101-4455",
+    "pt": "1000-001 4050-123 3000-456 2750-642 8000-078 9000-018 1100-148 4700-325",
+    "jp": "100-0001 150-0002 530-0001 460-0008 810-0001 060-0001 980-0811 732-0057",
+    "pl": "00-950 30-001 80-001 50-001 60-001 90-001 31-042 02-677",
+}
+
+
+def _postcodes(*countries: str, n: int = 300, seed: int = 0) -> list[str]:
+    pools = [_words(POSTCODES[c]) for c in countries]
+    rng = random.Random(seed)
+    return [rng.choice(rng.choice(pools)) for _ in range(n)]
+
+
+#: Customer tables from several countries: each mix is a postcode column from values alone.
+POSTCODE_MIXES = {
+    "brief-mix": _postcodes(*POSTCODES),
+    "eu-with-uk": _postcodes("de", "it", "fr", "es", "uk"),
+    "eu-with-nl": _postcodes("de", "ch", "at", "nl"),
+    "north-america": _postcodes("us", "us+4", "ca"),
+    "uk-only": _postcodes("uk"),
+    "nl-only": _postcodes("nl"),
+    "ca-only": _postcodes("ca"),
+    # no letters: 5-digit codes with leading zeros among other widths and separators
+    "zero-led-mixed-widths": _postcodes("de", "it", "fr", "ch", "pt", "jp", "pl"),
+    "lower-case-uk": [c.lower() for c in _postcodes("uk", "de")],
+    # a tenth of other formats (country prefixes, Eircodes) and placeholders still passes
+    "some-unlisted": [
+        *_postcodes("de", "fr", "uk", n=270),
+        *["D-10115", "F-75001", "D02 X285"] * 9,
+        *["n/a"] * 20,
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(POSTCODE_MIXES))
+def test_postcode_columns_by_values(kind: str) -> None:
+    role = infer(POSTCODE_MIXES[kind])
+    assert (role.kind, role.entity) == (STRUCTURED, LOCATION), role.evidence
+    assert "postcode-shaped" in role.evidence
+    # the role a ``postcode`` header gives: the same cells become LOCATION findings
+    by_header = infer(POSTCODE_MIXES[kind], header="postcode")
+    assert (by_header.kind, by_header.entity) == (role.kind, role.entity)
+
+
+def _ids(lo: int, hi: int, n: int = 300, seed: int = 0, width: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    return [str(rng.randint(lo, hi)).zfill(width) for _ in range(n)]
+
+
+#: Columns with postcode-shaped digits (or nearly) that are not postcodes.
+POSTCODE_LOOKALIKES = {
+    "sequential-ids": [str(10000 + i) for i in range(300)],
+    "sequential-zero-padded-ids": [str(i).zfill(5) for i in range(1, 301)],
+    "random-5-digit-ids": _ids(10000, 99999),
+    "random-zero-padded-ids": _ids(0, 99999, width=5),  # ~10% zero-led, one width
+    "ids-of-4-and-5-digits": _ids(1000, 99999),
+    "years": _ids(1950, 2024),
+    "quantities": _ids(1, 500),
+    "prices": [f"{int(x) / 100:.2f}" for x in _ids(100, 99999)],
+    "pins": _ids(0, 9999, width=4),
+    "skus": [
+        f"{a}{b}-{x}"
+        for a, b, x in zip("ABCDEFGHIJ" * 30, "XYZW" * 75, _ids(1000, 9999), strict=True)
+    ],
+    "order-numbers": [f"2024-{x}" for x in _ids(1, 999, width=3)],  # the PT shape
+    "order-numbers-long": _ids(100000, 9999999),
+    "local-phone-numbers": [f"555-{x}" for x in _ids(0, 9999, width=4)],  # the JP shape
+    "phone-extensions": [f"x{x}" for x in _ids(10, 9999)],
+    "house-numbers": [
+        f"{x}{s}" for x, s in zip(_ids(1, 250), ["", "", "a", "B", ""] * 60, strict=True)
+    ],
+    "uk-licence-plates": [
+        f"AB{x[:2]} {y}" for x, y in zip(_ids(10, 99), ["CDE", "XYZ"] * 150, strict=True)
+    ],
+    # one country's codes only: nothing in the values separates them from ids
+    "one-country-zero-led": _postcodes("fr", "it"),
+    "de-and-ch-digits-only": [c for c in _postcodes("de", "ch") if not c.startswith("0")],
+    # a stray code or two among ids is not a postcode column
+    "ids-with-two-stray-codes": [*_ids(10000, 99999, n=58), "SW1A 1AA", "K1A 0B1"],
+    "ids-with-1pct-stray-codes": [*_ids(10000, 99999, n=495), *_postcodes("uk", n=5)],
+    # postcodes in under 90% of cells: a mixed-content column
+    "postcodes-and-words": [*_postcodes("uk", "de", n=260), *["pending", "shipped"] * 20],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(POSTCODE_LOOKALIKES))
+def test_postcode_lookalikes_stay_unclassified(kind: str) -> None:
+    role = infer(POSTCODE_LOOKALIKES[kind])
+    assert role.entity != LOCATION, role.evidence
+    assert "postcode" not in role.evidence
+
+
+def test_postcodes_stored_as_numbers_need_a_header() -> None:
+    """Integers lose leading zeros and cannot hold letters: no evidence beyond the header."""
+    values = pa.array([int(c) for c in _postcodes("de", "ch")])
+    assert infer_role("col_3", values, numeric=True).entity is None
+    assert infer_role("PLZ", values, numeric=True).entity == LOCATION
+
+
+def test_few_postcodes_are_too_little_evidence() -> None:
+    assert infer(_postcodes("uk", n=12)).entity is None
+    assert infer(_words(POSTCODES["uk"])[:14] * 3).entity is None  # 14 distinct values
+
+
+def test_a_headerless_csv_has_its_postcodes_found(tmp_path: Path) -> None:
+    codes = _postcodes(*POSTCODES, seed=5)
+    ids = [str(20000 + i) for i in range(len(codes))]
+    path = tmp_path / "customers.csv"
+    path.write_text("\n".join(f"{i},{c}" for i, c in zip(ids, codes, strict=True)) + "\n")
+    table = exposure_scan.scan([path]).findings_table()
+    cols = table.column("column").to_pylist()
+    ents = table.column("entity").to_pylist()
+    located = [c for c, e in zip(cols, ents, strict=True) if e == LOCATION]
+    assert len(located) == len(codes) and len(set(located)) == 1
+    assert not any(e == LOCATION and c != located[0] for c, e in zip(cols, ents, strict=True))

@@ -26,6 +26,7 @@ __all__ = [
     "NAME_CELL",
     "PERSON",
     "POSTAL_ADDRESS",
+    "POSTCODE_LETTERED",
     "LocationCellDetector",
     "PersonCellDetector",
     "PostalAddressCellDetector",
@@ -33,6 +34,7 @@ __all__ = [
     "is_country",
     "is_organisation",
     "is_placeholder",
+    "postcode_format",
     "street_line",
     "street_word",
     "structured_detectors",
@@ -184,6 +186,43 @@ def street_line(cell: str) -> bool:
 def street_word(cell: str) -> bool:
     """A street-type word in its place, number or not (``Baker Street``, ``Via Roma``)."""
     return _street(cell[:200])[0]
+
+
+# --------------------------------------------------------------------------- postcodes
+#: Postcode shapes by family, on the upper-cased cell with blanks collapsed. Letter-bearing
+#: families (``uk``, ``nl``, ``ca``) are distinctive on their own; the digit-only ones are
+#: also the shapes of ids, years, PINs, invoice numbers (``2023-001`` is a PT shape) and
+#: local phone numbers (``555-1234`` is a JP shape), so they only count towards the share.
+#: Country prefixes (``D-12345``, ``CH-8000``) are not accepted: ``AB-1234`` is a SKU.
+_POSTCODE_FORMATS: Final = (
+    ("5", re.compile(r"\d{5}")),  # DE, IT, FR, ES, US, ... (leading zeros kept as text)
+    ("4", re.compile(r"\d{4}")),  # CH, AT, BE, DK, NO, HU, LU, ...
+    ("uk", re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}")),  # SW1A 1AA, RG65 6PX, N9 5DG
+    ("nl", re.compile(r"[1-9]\d{3} ?[A-Z]{2}")),  # 1234 AB, 1234AB
+    ("ca", re.compile(r"[A-Z]\d[A-Z] ?\d[A-Z]\d")),  # K1A 0B1
+    ("us+4", re.compile(r"\d{5}-\d{4}")),  # 12345-6789
+    ("pt", re.compile(r"\d{4}-\d{3}")),  # 1000-001
+    ("jp", re.compile(r"\d{3}-\d{4}")),  # 100-0001
+    ("pl", re.compile(r"\d{2}-\d{3}")),  # 00-950
+    ("se", re.compile(r"\d{3} \d{2}")),  # SE, CZ, SK, GR: 114 55
+)
+#: Families that only a postcode has (letters in fixed places).
+POSTCODE_LETTERED: Final = frozenset({"uk", "nl", "ca"})
+
+
+@functools.lru_cache(maxsize=4096)  # a sample's cells are judged once each
+def postcode_format(cell: str) -> str | None:
+    """The postcode family a cell has the shape of (``"5"``, ``"uk"``, ``"pt"``...), or None.
+
+    A shape, not a validation: ``12345`` is as often an id. Column inference decides from the
+    mix of families (see :func:`.roles.infer_role`)."""
+    text = " ".join(cell.upper().split())
+    if not 4 <= len(text) <= 10:
+        return None
+    for family, rx in _POSTCODE_FORMATS:
+        if rx.fullmatch(text):
+            return family
+    return None
 
 
 # --------------------------------------------------------------------------- countries
