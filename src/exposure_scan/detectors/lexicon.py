@@ -75,6 +75,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text.casefold()).translate(_no_marks())
 
 
+def folded_words(blob: str) -> frozenset[str]:
+    """The folded entries of a comma-separated word list (how the hand-written lists here
+    and in roles/structured are kept readable)."""
+    return frozenset(fold(w.strip()) for w in blob.split(",") if w.strip())
+
+
 @dataclass(frozen=True)
 class NameLexicon:
     """Folded single-word names; ``source`` names the data (None: no lexicon available);

@@ -27,7 +27,7 @@ from .base import compile_re2
 from .header_lexicon import GENERIC_NAMES
 from .headers import HeaderHint, header_hint
 from .identity import birth_date_candidates
-from .lexicon import fold, name_lexicon, place_lexicon
+from .lexicon import fold, folded_words, name_lexicon, place_lexicon
 from .structured import (
     LOCATION,
     NAME_CELL,
@@ -122,14 +122,10 @@ def _pct(x: float) -> str:
 
 
 # --------------------------------------------------------------------------- names
-_PARTICLES: Final = frozenset(
-    fold(w.strip())
-    for w in str.split(
-        "van, von, vom, der, den, de, del, della, dei, di, da, das, dos, do, du, des, la, le, "
-        "lo, el, al, bin, binti, bint, ibn, ben, abu, bat, ter, ten, zu, y, e, i, mac, ní, "
-        "nic, ó, ua, ap, af, av, dela, st.",
-        ",",
-    )
+_PARTICLES: Final = folded_words(
+    "van, von, vom, der, den, de, del, della, dei, di, da, das, dos, do, du, des, la, le, "
+    "lo, el, al, bin, binti, bint, ibn, ben, abu, bat, ter, ten, zu, y, e, i, mac, ní, "
+    "nic, ó, ua, ap, af, av, dela, st.",
 )
 _WORDS: Final = re.compile(r"[\s,]+")
 _PARTS: Final = re.compile(r"[-'’ʼ.]+")
@@ -348,23 +344,19 @@ def _single_names_by_values(st: _NameStats, sample: _Sample) -> bool:
 # --------------------------------------------------------------------------- places by value
 #: Place-name morphology: words that start a town's name, and endings glued to it (en, de,
 #: nl, fr, it, es, pt conventions). Each alone proves little; a column full of them does.
-_PLACE_LEAD: Final = frozenset(
-    fold(w.strip())
-    for w in str.split(
-        "new, north, south, east, west, upper, lower, great, little, port, lake, mount, fort, "
-        "saint, sainte, st, st., ste, san, santa, santo, sant', são, bad, alt, neu, groß, "
-        "klein, vila, villa, porto, puerto, monte, castel, castello, borgo, ciudad, villanueva",
-        ",",
-    )
+_PLACE_LEAD: Final = folded_words(
+    "new, north, south, east, west, upper, lower, great, little, port, lake, mount, fort, "
+    "saint, sainte, st, st., ste, san, santa, santo, sant', são, bad, alt, neu, groß, "
+    "klein, vila, villa, porto, puerto, monte, castel, castello, borgo, ciudad, villanueva",
 )
 _PLACE_END: Final = tuple(
-    fold(w.strip())
-    for w in str.split(
-        "ville, burg, bourg, borough, bury, ford, field, furt, fort, haven, mouth, port, "
-        "shire, stad, stadt, town, ton, view, land, side, chester, caster, minster, wick, "
-        "heim, dorf, hausen, feld, hofen, hoven, dam, veen, wijk, rode, beek, ingen, ikon, "
-        "wil, court, mont, marina, marittima",
-        ",",
+    sorted(
+        folded_words(
+            "ville, burg, bourg, borough, bury, ford, field, furt, fort, haven, mouth, port, "
+            "shire, stad, stadt, town, ton, view, land, side, chester, caster, minster, wick, "
+            "heim, dorf, hausen, feld, hofen, hoven, dam, veen, wijk, rode, beek, ingen, ikon, "
+            "wil, court, mont, marina, marittima",
+        )
     )
 )
 _PLACE_JOIN: Final = re.compile(

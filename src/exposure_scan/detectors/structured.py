@@ -19,7 +19,7 @@ import re
 from typing import Final
 
 from .base import Detector
-from .lexicon import fold
+from .lexicon import fold, folded_words
 
 __all__ = [
     "LOCATION",
@@ -56,15 +56,11 @@ NAME_CELL: Final = rf"^\s*{NAME_CORE}\s*$"
 _STRIPPED: Final = r"(?s:\S(?:.*\S)?)"  # a whole cell without its surrounding blanks
 
 #: Cells that fill a column without holding anyone's data.
-_PLACEHOLDERS: Final = frozenset(
-    fold(w.strip())
-    for w in str.split(
-        "unknown, n/a, na, n.a., nd, n.d., none, null, nil, nan, -, --, ---, ?, test, tbd, "
-        "anonymous, anon, redacted, removed, deleted, xxx, xx, x, not available, "
-        "not applicable, sconosciuto, anonimo, non disponibile, unbekannt, anonym, inconnu, "
-        "anonyme, desconocido, anónimo, onbekend, anoniem, desconhecido",
-        ",",
-    )
+_PLACEHOLDERS: Final = folded_words(
+    "unknown, n/a, na, n.a., nd, n.d., none, null, nil, nan, -, --, ---, ?, test, tbd, "
+    "anonymous, anon, redacted, removed, deleted, xxx, xx, x, not available, "
+    "not applicable, sconosciuto, anonimo, non disponibile, unbekannt, anonym, inconnu, "
+    "anonyme, desconocido, anónimo, onbekend, anoniem, desconhecido",
 )
 
 
@@ -102,8 +98,7 @@ def is_organisation(cell: str) -> bool:
 
 
 # --------------------------------------------------------------------------- street lines
-def _words(blob: str) -> frozenset[str]:
-    return frozenset(fold(w.strip()) for w in blob.split(",") if w.strip())
+_words = folded_words
 
 
 #: Street-type words written before the street name (it, fr, es, pt; de/nl/en sometimes).
