@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -57,6 +57,43 @@ class BatchScanner:
     def scan(self, batch: Batch) -> PartialResult:
         result = PartialResult()
         rows = batch.row_index().to_numpy()
+        src = batch.source
+        for cells, found in self._column_hits(batch, result):
+            for det, hits in found:
+                owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
+                result.findings.append(
+                    self._table(
+                        src,
+                        cells.name,
+                        det,
+                        rows[owner],
+                        hits.start,
+                        hits.end,
+                        hits.values,
+                        hits.scores,
+                        hits.normals,
+                    )
+                )
+        result.detectors.update(self.detector_entities())
+        return result
+
+    def entities_by_row(self, batch: Batch) -> dict[int, set[str]]:
+        """Which entities each record of ``batch`` holds (0-based within the batch): what
+        :meth:`scan` would find, without masks, hashes or tables (positive controls)."""
+        out: dict[int, set[str]] = {}
+        for cells, found in self._column_hits(batch, PartialResult()):
+            for det, hits in found:
+                owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
+                for row in owner.tolist():
+                    out.setdefault(row, set()).add(det.entity)
+        return out
+
+    def _column_hits(
+        self, batch: Batch, result: PartialResult
+    ) -> Iterator[tuple[Any, list[tuple[Detector, Hits]]]]:
+        """Per column of ``batch``: its cells and the validated matches of every detector
+        that applies (containers' parts dropped); coverage, near misses and anomalies go
+        into ``result``."""
         src = batch.source
         record_regions = _record_regions(batch)
         for cells in iter_cells(batch.data):
@@ -102,24 +139,9 @@ class BatchScanner:
                     column_hits.append((det, hits))
             if self.ner is not None and role is not None and role.kind == FREE_TEXT:
                 column_hits.extend(self.ner.find(values))
-            for det, hits in _drop_contained(column_hits):
-                if hits.cell.size:
-                    owner = hits.cell if cells.parent is None else cells.parent[hits.cell]
-                    result.findings.append(
-                        self._table(
-                            src,
-                            cells.name,
-                            det,
-                            rows[owner],
-                            hits.start,
-                            hits.end,
-                            hits.values,
-                            hits.scores,
-                            hits.normals,
-                        )
-                    )
-        result.detectors.update(self.detector_entities())
-        return result
+            found = [(d, h) for d, h in _drop_contained(column_hits) if h.cell.size]
+            if found:
+                yield cells, found
 
     def _gate(self, running: list[Detector], values: pa.Array) -> np.ndarray | None:
         """Cells matching any pattern detector's prefilter, in one RE2 pass over the column

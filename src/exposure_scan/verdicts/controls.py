@@ -221,11 +221,7 @@ def _detect_column(
     batch = Batch(source, rb, 0)
     if col.role is not None:
         batch.roles[col.name] = col.role
-    hits: dict[int, set[str]] = {}
-    for t in scanner.scan(batch).findings:
-        rows = t.column("row").to_pylist()
-        for row, ent in zip(rows, t.column("entity").to_pylist(), strict=True):
-            hits.setdefault(row, set()).add(ent)
+    hits: dict[int, set[str]] = scanner.entities_by_row(batch)
     for entity in out:
         mine = [i for i, o in enumerate(owners) if o == entity]
         if mine:
