@@ -524,6 +524,11 @@ def test_a_named_pipeline_that_is_missing_fails_before_reading(tickets: Path) ->
     [
         ("Gift wrap requested", 0, 4, "PERSON", False),  # one word opening the cell
         ("Delivered. Gift wrap requested", 11, 15, "PERSON", False),  # opening a sentence
+        ("Kelly called the shop twice.", 0, 5, "PERSON", True),  # a common name opening a sentence
+        ("Delivered. Mary will pick it up.", 11, 15, "PERSON", True),
+        ("Colour grey, size M.", 0, 6, "PERSON", False),  # not a name
+        ("Kelly green only.", 0, 5, "PERSON", False),  # a name, but a fragment
+        ("Zorblax called the shop twice.", 0, 7, "PERSON", False),  # a sentence, no known name
         ("Maria Gonzalez called", 0, 14, "PERSON", True),  # two words
         ("please call Maria today", 12, 17, "PERSON", True),  # one word inside a sentence
         ("sent to anna@example.com", 8, 24, "LOCATION", False),

@@ -17,6 +17,7 @@ import contextlib
 import importlib.metadata
 import importlib.util
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -443,8 +444,8 @@ def _plausible(entity: str, text: str, start: int, end: int) -> bool:
 
     No name or place is spelled without a letter ("ticket 101" tagged a place); an address
     with ``@`` or a URL is not a place; a single capitalised word opening a cell or sentence
-    ("Gift wrap requested", "Colour grey") is usually not a person: names there need a second
-    capitalised word.
+    ("Gift wrapping requested", "Colour grey") is usually not a person: names there need a
+    second capitalised word, or to be a common name opening a full sentence.
     """
     span = text[start:end]
     if not _has_letter(span):
@@ -454,8 +455,24 @@ def _plausible(entity: str, text: str, start: int, end: int) -> bool:
     if entity == "PERSON" and len(span.split()) == 1:
         before = text[:start].rstrip()
         if not before or before.endswith((".", "!", "?", ":", "\n")):
-            return False
+            return _subject_name(span, text[end:])
     return True
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _subject_name(word: str, after: str) -> bool:
+    """A lone capitalised word opening a sentence is kept as a person when it is a common
+    given name or surname somewhere (the lexicon's ``common`` subset) *and* opens a real
+    sentence (three more words before its end: "Kelly called the shop twice."), not a short
+    fragment such as a product note ("Gift wrapping requested.", "Colour grey")."""
+    from .lexicon import fold, name_lexicon
+
+    rest = _SENTENCE_END.split(after, maxsplit=1)[0]
+    if len(rest.split()) < 3:
+        return False
+    return fold(word.strip(".,;:!?'\"()")) in name_lexicon().common
 
 
 def _pieces(text: str, limit: int | None = None) -> Iterator[tuple[int, str]]:
