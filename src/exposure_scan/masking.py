@@ -102,13 +102,14 @@ def mask_all(value: str) -> str:
 # Tables hold millions of distinct names and addresses: these give exactly what the functions
 # above give, value by value (tests/test_masking_vectorised.py checks that), in pyarrow.
 
-_NOT_KEPT = "[^" + "".join("\\" + c if c in "-]\\^" else c for c in sorted(_KEEP)) + "]"
+_ESCAPED = {"-": "\\-", "]": "\\]", "\\": "\\\\", "^": "\\^", "\t": "\\t"}
+_NOT_KEPT = "[^" + "".join(_ESCAPED.get(c, c) for c in sorted(_KEEP)) + "]"
 
 
 def _stars(arr: Any) -> Any:
     import pyarrow.compute as pc
 
-    return pc.replace_substring_regex(arr, _NOT_KEPT.replace("\t", "\\t"), "*")
+    return pc.replace_substring_regex(arr, _NOT_KEPT, "*")
 
 
 def _small(values: Any) -> Any:

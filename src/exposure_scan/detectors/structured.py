@@ -98,11 +98,10 @@ def is_organisation(cell: str) -> bool:
 
 
 # --------------------------------------------------------------------------- street lines
-_words = folded_words
 
 
 #: Street-type words written before the street name (it, fr, es, pt; de/nl/en sometimes).
-_BEFORE: Final = _words(
+_BEFORE: Final = folded_words(
     "via, viale, v.le, piazza, p.za, p.zza, piazzale, corso, c.so, largo, vicolo, vico, "
     "strada, contrada, c.da, località, loc., borgo, lungomare, lungotevere, lungarno, salita, "
     "traversa, circonvallazione, frazione, fraz., stretto, incrocio, rotonda, "
@@ -116,7 +115,7 @@ _BEFORE: Final = _words(
     "straße, strasse, platz, allee, laan, plein, ul., ulica, al., aleja"
 )
 #: Street-type words written after the street name (en, de, nl).
-_AFTER: Final = _words(
+_AFTER: Final = folded_words(
     "street, st, st., road, rd, rd., avenue, ave, ave., lane, ln, drive, dr, dr., court, ct, "
     "boulevard, blvd, place, pl, square, sq, terrace, way, close, crescent, highway, hwy, "
     "parkway, pkwy, row, mews, gardens, grove, walk, circle, cir, trail, alley, parade, quay, "
@@ -128,7 +127,7 @@ _AFTER: Final = _words(
 )
 #: German/Dutch compounds: the street type is glued to the name (``Hauptstraße``).
 _GLUED: Final = tuple(
-    _words(
+    folded_words(
         "straße, str., weg, gasse, platz, allee, damm, ufer, chaussee, steig, pfad, zeile, "
         "graben, ring, straat, laan, plein, gracht, kade, singel, dijk, steeg, dreef, markt, "
         "plantsoen, boulevard, pad"
