@@ -179,6 +179,39 @@ def test_key_file_makes_hashes_reproducible(run: Any, card_leak: Path, tmp_path:
     assert a["meta"]["key_supplied"] is True
 
 
+def test_spill_dir_is_used_and_checked(
+    run: Any, card_leak: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--spill-dir reaches the scan (every finding spilled at a zero budget); a missing
+    directory is a usage error before anything is read."""
+    from exposure_scan.engine import Spiller
+
+    init = Spiller.__init__
+
+    def zero_budget(self: Any, *a: Any) -> None:
+        init(self, *a)
+        self.budget = 0
+
+    monkeypatch.setattr(Spiller, "__init__", zero_budget)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    seen: list[list[str]] = []
+    real = __import__("exposure_scan.findings", fromlist=["SpillDir"]).SpillDir.new_file
+
+    def spy(self: Any) -> str:
+        seen.append(sorted(p.name for p in spill.iterdir()))
+        return str(real(self))
+
+    monkeypatch.setattr("exposure_scan.findings.SpillDir.new_file", spy)
+    r = run("scan", str(card_leak), "--ner", "off", "-f", "json", "--spill-dir", str(spill))
+    assert r.code == 0, r.err
+    assert seen and seen[0][0].startswith("exposure-scan-findings-")
+    assert json.loads(r.out)["counts"]["CREDIT_CARD"] == 1
+    r = run("scan", str(card_leak), "--ner", "off", "--spill-dir", str(tmp_path / "nope"))
+    assert r.code == 2
+    assert "spill_dir is not a directory" in _one_error_line(r.err)
+
+
 # -- explain ------------------------------------------------------------------------------
 def test_explain_reprints_a_stored_report(run: Any, card_leak: Path, tmp_path: Path) -> None:
     stored = tmp_path / "report.json"

@@ -23,6 +23,7 @@ from .errors import (
     ExposureScanError,
     LimitExceededError,
     SourceNotFoundError,
+    SpillError,
     UnreadableSourceError,
     UnsupportedFormatError,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "ScanOptions",
     "SourceAccount",
     "SourceNotFoundError",
+    "SpillError",
     "Status",
     "UnreadableSourceError",
     "UnsupportedFormatError",

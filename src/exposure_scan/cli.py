@@ -276,6 +276,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         options["sample"] = args.sample
     if args.workers is not None:
         options["workers"] = args.workers
+    if getattr(args, "spill_dir", None) is not None:
+        options["spill_dir"] = args.spill_dir
     if args.must_be_absent:
         options["must_be_absent"] = _names(args.must_be_absent)
     baseline = None
@@ -409,6 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     scan.add_argument("--workers", type=positive_int, metavar="N", help="worker processes")
+    scan.add_argument(
+        "--spill-dir", metavar="DIR", help="where findings beyond the memory budget are written"
+    )
     scan.add_argument(
         "--ner", default="auto", metavar="auto|off|NAME", help="named-entity recognition"
     )

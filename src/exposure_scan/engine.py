@@ -29,13 +29,17 @@ from .detectors import default_detectors
 from .detectors.base import CheckCache, Detector, Hits, applies, find, regex_mask
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
-from .errors import ExposureScanError
-from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult
+from .errors import ExposureScanError, SpillError
+from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult, SpillDir
 from .masking import keyed_hashes, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
 from .sources.base import Batch, SourceAccount
 from .verdicts.controls import CONTROL_VALUES, ColumnProfile, ControlResult, run_controls
+
+#: Validated values remembered per detector and process: repeated values (first names, towns)
+#: are checked once; columns of unique values cannot profit, so the cache stays small.
+CHECK_CACHE_MAX = 100_000
 
 #: Columns shorter than this are not gated by the union prefilter (see ``BatchScanner._gate``).
 GATE_MIN_CELLS = 4096
@@ -114,7 +118,7 @@ class BatchScanner:
             gate = self._gate(running, values)
             for det in running:
                 cache = self._caches.setdefault(det.ident, {})
-                if len(cache) > 1_000_000:
+                if len(cache) > CHECK_CACHE_MAX:
                     cache.clear()  # bounded memory on columns of unique values
                 regions = None
                 if record_regions is not None and det.uses_region:
@@ -574,6 +578,7 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
     inflight: dict[Future[PartialResult], Batch] = {}
     fallback: BatchScanner | None = None
     progress = Progress(options.progress, input_bytes)
+    spill = Spiller(total, options)
 
     def drain(limit: int) -> None:
         nonlocal fallback
@@ -582,13 +587,13 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
             for fut in done:
                 batch = inflight.pop(fut)
                 try:
-                    total.absorb(fut.result())
+                    spill.absorb(fut.result())
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory): the batch is not lost, it is
                     # scanned here instead, and the report says it happened.
                     if fallback is None:
                         fallback = BatchScanner(detectors, key, options.reveal, None)
-                    total.absorb(fallback.scan(batch))
+                    spill.absorb(fallback.scan(batch))
                     total.notes["a worker process died; its batches were rescanned in-process"] += 1
 
     try:
@@ -610,17 +615,19 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
                         pool = None
                         local = BatchScanner(detectors, key, options.reveal, None)
                         total.notes["the worker pool broke; the scan went on in-process"] += 1
-                        total.absorb(local.scan(batch))
+                        spill.absorb(local.scan(batch))
                         return
                     drain(2 * workers)
                 else:
                     assert local is not None
-                    total.absorb(local.scan(batch))
+                    spill.absorb(local.scan(batch))
 
             try:
                 for batch in source.batches():
                     for ready in book.push(batch):
                         dispatch(ready)
+            except SpillError:
+                raise  # not the source's fault: the scan cannot keep what it finds
             except Exception as exc:  # a damaged source must not stop the scan
                 stop_reading(source.account, exc)
             finally:
@@ -628,6 +635,8 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
                 try:
                     for ready in book.flush():
                         dispatch(ready)
+                except SpillError:
+                    raise
                 except Exception as exc:
                     stop_reading(source.account, exc)
                 source.finish()
@@ -662,6 +671,37 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
             "records_scanned": dict(sorted(kept.items())),
         }
     return outcome
+
+
+class Spiller:
+    """Absorbs batch results into the scan's total and writes its findings to disk whenever
+    those held in memory outgrow ``options.findings_memory``: the driver's memory is then
+    bounded by the budget and the batches in flight, never by the size of the leak."""
+
+    def __init__(self, total: PartialResult, options: ScanOptions) -> None:
+        self.total = total
+        self.budget = options.findings_memory
+        self.held = 0
+        self.directory: SpillDir | None = None
+        self.parent = options.spill_dir
+        # Raw values reach the disk only where the caller said they may.
+        self.enabled = not options.reveal or options.spill_dir is not None
+
+    def absorb(self, part: PartialResult) -> None:
+        self.total.absorb(part)
+        self.held += sum(t.nbytes for t in part.findings)
+        if self.enabled and self.held > self.budget:
+            try:
+                if self.directory is None:
+                    self.directory = SpillDir(self.parent)
+                self.total.spill(self.directory)
+            except OSError as exc:
+                where = self.parent or "the system's temporary directory"
+                raise SpillError(
+                    f"could not write findings to {where}: {exc.strerror or exc}; free space "
+                    "there, pass spill_dir= elsewhere, or raise findings_memory"
+                ) from None
+            self.held = 0
 
 
 # --- hooks shared with other engines (exposure_scan.partitions, exposure_scan.dask) ------

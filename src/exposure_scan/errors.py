@@ -45,6 +45,14 @@ class ConfigurationError(ExposureScanError, ValueError):
     """An option passed to the scanner is invalid (unknown name, wrong type, out of range)."""
 
 
+class SpillError(ExposureScanError, OSError):
+    """Findings could not be written to the spill directory (disk full, permissions).
+
+    Raised out of ``scan()``: findings that cannot be kept cannot be accounted for, and a
+    report without them would understate the exposure.
+    """
+
+
 class SourceNotFoundError(ExposureScanError, FileNotFoundError):
     """A path given to ``scan()`` does not exist."""
 

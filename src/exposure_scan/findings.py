@@ -8,7 +8,12 @@ canonical only when the findings are read (sorted by source, row, column, start,
 
 from __future__ import annotations
 
+import itertools
+import shutil
+import tempfile
+import weakref
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,12 +52,103 @@ SORT_KEYS = [
 
 ColumnKey = tuple[str, str]  # (source, column)
 
+#: Finding columns that repeat a few labels: dictionary-encoded when findings travel between
+#: processes or are written to disk, plain strings again when they are read.
+LABELS = ("source", "column", "entity", "detector")
+
+
+def compact(tables: list[pa.Table]) -> list[pa.Table]:
+    """Finding tables as one, labels dictionary-encoded: about half the bytes to move between
+    processes and machines or to spill. Reading them back (:meth:`PartialResult.iter_findings`)
+    casts the labels to plain strings."""
+    live = [t for t in tables if t.num_rows]
+    if not live or any(t.schema != live[0].schema for t in live):
+        return live
+    table = pa.concat_tables(live).combine_chunks()
+    for name in LABELS:
+        i = table.schema.get_field_index(name)
+        if i >= 0 and not pa.types.is_dictionary(table.schema.field(i).type):
+            table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
+    return [table]
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """Labels back to plain strings (the public findings schema)."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_dictionary(f.type):
+            table = table.set_column(i, f.name, table.column(i).cast(f.type.value_type))
+    return table
+
+
+class SpillDir:
+    """A private temporary directory for findings that do not fit the memory budget.
+
+    Created with mode 0700 (``tempfile.mkdtemp``) and removed when the last result or report
+    referring to it is gone, or at interpreter exit: spilled findings hold masked values and
+    keyed hashes only, unless the scan was asked to reveal raw values.
+    """
+
+    def __init__(self, parent: str | None = None) -> None:
+        self.path = tempfile.mkdtemp(prefix="exposure-scan-findings-", dir=parent)
+        self._names = itertools.count()
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+
+    def new_file(self) -> str:
+        return f"{self.path}/findings-{next(self._names):06d}.arrow"
+
+    def remove(self) -> None:
+        self._cleanup()
+
+
+@dataclass(frozen=True, eq=False)
+class SpilledFindings:
+    """Findings written to an Arrow IPC file (zstd-compressed record batches).
+
+    Holds its :class:`SpillDir` so the directory lives as long as the findings are reachable;
+    a pickled copy carries only the path (it is meaningful on the same machine only)."""
+
+    path: str
+    rows: int
+    owner: SpillDir | None = field(default=None, repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SpilledFindings, (self.path, self.rows))
+
+    def tables(self, columns: Sequence[str] | None = None) -> Iterator[pa.Table]:
+        import pyarrow.ipc as ipc
+
+        with pa.memory_map(self.path) as source:
+            reader = ipc.open_file(source)
+            names = reader.schema.names
+            options = None
+            if columns is not None:
+                options = ipc.IpcReadOptions(included_fields=[names.index(c) for c in columns])
+                reader = ipc.open_file(source, options=options)
+            for i in range(reader.num_record_batches):
+                yield _plain(pa.Table.from_batches([reader.get_batch(i)]))
+
+    @classmethod
+    def write(cls, tables: list[pa.Table], directory: SpillDir) -> SpilledFindings | None:
+        import pyarrow.ipc as ipc
+
+        live = compact(tables)
+        if not live:
+            return None
+        table = live[0]
+        path = directory.new_file()
+        options = ipc.IpcWriteOptions(compression="zstd")
+        with ipc.new_file(path, table.schema, options=options) as writer:
+            writer.write_table(table, max_chunksize=1 << 16)
+        return cls(path, table.num_rows, directory)
+
 
 @dataclass
 class PartialResult:
     """What scanning some batches found and covered. Merge with ``+`` or :meth:`merge`."""
 
     findings: list[pa.Table] = field(default_factory=list)
+    #: findings written to disk because they outgrew the memory budget (see :meth:`spill`)
+    spilled: list[SpilledFindings] = field(default_factory=list)
     #: (source, column) -> cells scanned (non-null values; list elements count one each)
     cells: Counter[ColumnKey] = field(default_factory=Counter)
     #: (source, column, reason) -> cells present but not scanned
@@ -71,6 +167,7 @@ class PartialResult:
         """A new result holding both; neither operand changes."""
         return PartialResult(
             findings=[*self.findings, *other.findings],
+            spilled=[*self.spilled, *other.spilled],
             cells=self.cells + other.cells,
             skipped=self.skipped + other.skipped,
             near_misses=self.near_misses + other.near_misses,
@@ -84,6 +181,7 @@ class PartialResult:
     def absorb(self, other: PartialResult) -> None:
         """In-place merge (the scanner's accumulator; avoids copying long lists)."""
         self.findings.extend(other.findings)
+        self.spilled.extend(other.spilled)
         self.cells.update(other.cells)
         self.skipped.update(other.skipped)
         self.near_misses.update(other.near_misses)
@@ -91,13 +189,45 @@ class PartialResult:
         self.notes.update(other.notes)
         self.anomalies.update(other.anomalies)
 
-    def findings_table(self, *, with_values: bool = False) -> pa.Table:
-        """All findings as one table in canonical order."""
-        schema = FINDINGS_SCHEMA.append(VALUE_FIELD) if with_values else FINDINGS_SCHEMA
-        live = [t for t in self.findings if t.num_rows]
-        if with_values and any("value" not in t.column_names for t in live):
+    def spill(self, directory: SpillDir) -> None:
+        """Write the findings held in memory to one file in ``directory`` and let them go:
+        memory then stays bounded by the budget whatever the size of the leak."""
+        written = SpilledFindings.write(self.findings, directory)
+        if written is not None:
+            self.spilled.append(written)
+        self.findings = []
+
+    def finding_count(self) -> int:
+        return sum(t.num_rows for t in self.findings) + sum(s.rows for s in self.spilled)
+
+    def iter_findings(
+        self, columns: Sequence[str] | None = None, *, with_values: bool = False
+    ) -> Iterator[pa.Table]:
+        """The findings in storage order, a chunk at a time (memory bounded by a chunk):
+        the in-memory tables, then the spilled files. Labels come back as plain strings."""
+        if columns is None:
+            columns = [*FINDINGS_SCHEMA.names, *(["value"] if with_values else [])]
+        elif with_values and "value" not in columns:
+            columns = [*columns, "value"]
+        for t in self.findings:
+            if t.num_rows:
+                yield _plain(self._select(t, columns))
+        for spilled in self.spilled:
+            for t in spilled.tables(None if "value" in columns else columns):
+                if t.num_rows:
+                    yield self._select(t, columns)
+
+    @staticmethod
+    def _select(table: pa.Table, columns: Sequence[str]) -> pa.Table:
+        if "value" in columns and "value" not in table.column_names:
             raise ValueError("raw values were not kept: scan with reveal=True")
-        tables = [t.select(schema.names) for t in live]
+        return table.select(list(columns))
+
+    def findings_table(self, *, with_values: bool = False) -> pa.Table:
+        """All findings as one table in canonical order (materialised: for leaks whose
+        findings outgrow memory, aggregate over :meth:`iter_findings` instead)."""
+        schema = FINDINGS_SCHEMA.append(VALUE_FIELD) if with_values else FINDINGS_SCHEMA
+        tables = list(self.iter_findings(with_values=with_values))
         if not tables:
             return schema.empty_table()
         table = pa.concat_tables([t.cast(schema) for t in tables])
@@ -128,5 +258,50 @@ class PartialResult:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        n = sum(t.num_rows for t in self.findings)
-        return f"<PartialResult findings={n} columns={len(self.cells)}>"
+        return f"<PartialResult findings={self.finding_count()} columns={len(self.cells)}>"
+
+
+#: Bytes of hashes one pass of :func:`distinct_per_entity` may hold (about 50 per hash).
+DISTINCT_MEMORY = 128 << 20
+
+
+def distinct_per_entity(
+    partial: PartialResult, findings: int, memory: int = DISTINCT_MEMORY
+) -> dict[str, int]:
+    """Distinct keyed hashes per entity, exact, in memory bounded by ``memory``.
+
+    Keyed hashes are uniform hex strings, so cutting their first two hex digits into equal
+    ranges splits the values into passes of about the same size; a value falls in exactly
+    one range, so the per-pass distinct counts add up."""
+    passes = max(1, min(256, -(-findings * 50 // max(memory, 1))))
+    # Open-ended first and last ranges: every string falls in exactly one, hex or not.
+    bounds: list[str | None] = [None, *(f"{(256 * i) // passes:02x}" for i in range(1, passes))]
+    bounds.append(None)
+    out: Counter[str] = Counter()
+    for lo, hi in itertools.pairwise(bounds):
+        seen: dict[str, pa.ChunkedArray] = {}
+        for t in partial.iter_findings(["entity", "value_hash"]):
+            if passes > 1:
+                h = t.column("value_hash")
+                keep = pc.greater_equal(h, lo) if lo is not None else None
+                if hi is not None:
+                    below = pc.less(h, hi)
+                    keep = below if keep is None else pc.and_(keep, below)
+                if keep is not None:
+                    t = t.filter(keep)
+            if t.num_rows == 0:
+                continue
+            g = t.group_by("entity").aggregate([("value_hash", "distinct")])
+            for entity, values in zip(
+                g.column("entity").to_pylist(), g.column("value_hash_distinct"), strict=True
+            ):
+                new = values.values
+                old = seen.get(entity)
+                seen[entity] = (
+                    pa.chunked_array([new]) if old is None else pa.chunked_array([*old.chunks, new])
+                )
+                if seen[entity].num_chunks > 64:
+                    seen[entity] = pa.chunked_array([pc.unique(seen[entity])])
+        for entity, values in seen.items():
+            out[entity] += len(pc.unique(values))
+    return dict(sorted(out.items()))

@@ -49,6 +49,12 @@ class ScanOptions:
     #: Inputs smaller than this are scanned in-process even when ``workers`` > 1 would be
     #: allowed: starting processes costs more than it saves.
     parallel_threshold: int = 32 << 20
+    #: Findings held in memory before they are written to disk (Arrow IPC, zstd) in a private
+    #: temporary directory under ``spill_dir`` (the system's temporary directory by default):
+    #: a leak of any size is scanned in bounded memory. Raw values (``reveal=True``) are
+    #: written to disk only when ``spill_dir`` is given; otherwise they stay in memory.
+    findings_memory: int = 128 << 20
+    spill_dir: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.limits, Limits):
@@ -57,6 +63,10 @@ class ScanOptions:
             raise ConfigurationError("workers must be >= 1")
         if self.batch_rows < 1:
             raise ConfigurationError("batch_rows must be >= 1")
+        if self.findings_memory < 0:
+            raise ConfigurationError("findings_memory must be >= 0 bytes")
+        if self.spill_dir is not None and not os.path.isdir(self.spill_dir):
+            raise ConfigurationError(f"spill_dir is not a directory: {self.spill_dir}")
         if self.sample is not None:
             if isinstance(self.sample, bool) or not isinstance(self.sample, (int, float)):
                 raise ConfigurationError("sample must be a fraction in (0, 1] or a record count")

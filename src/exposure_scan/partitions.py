@@ -39,7 +39,7 @@ from .engine import (
     scan_source,
 )
 from .errors import ConfigurationError, SourceNotFoundError
-from .findings import PartialResult
+from .findings import PartialResult, compact
 from .masking import new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
@@ -473,24 +473,6 @@ def _finish(out: UnitResult, scanner: BatchScanner, sampler: Sampler | None) -> 
     if sampler is not None:
         out.seen.update(sampler.seen)
         out.kept.update(sampler.kept)
-
-
-#: Finding columns that repeat a few labels: dictionary-encoded before they travel.
-_LABELS = ("source", "column", "entity", "detector")
-
-
-def compact(tables: list[pa.Table]) -> list[pa.Table]:
-    """A task's finding tables as one, labels dictionary-encoded: about half the bytes to move
-    between processes and machines. ``findings_table()`` casts them back to plain strings."""
-    live = [t for t in tables if t.num_rows]
-    if not live or any(t.schema != live[0].schema for t in live):
-        return live
-    table = pa.concat_tables(live).combine_chunks()
-    for name in _LABELS:
-        i = table.schema.get_field_index(name)
-        if i >= 0:
-            table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
-    return [table]
 
 
 def _fragment(path: str) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -16,7 +17,7 @@ import pyarrow.compute as pc
 
 from ._version import __version__
 from .errors import ConfigurationError
-from .findings import FINDINGS_SCHEMA, PartialResult
+from .findings import FINDINGS_SCHEMA, SORT_KEYS, PartialResult, distinct_per_entity
 from .masking import key_fingerprint
 from .options import ScanOptions
 from .sources.base import SourceAccount
@@ -70,6 +71,8 @@ class Report:
         self.circumstances = circumstances or Circumstances()
         self._findings: pa.Table | None = None
         self._linkage: Linkage | None = None
+        self._counts: dict[str, int] | None = None
+        self._distinct: dict[str, int] | None = None
 
     @classmethod
     def from_outcome(cls, outcome: ScanOutcome, options: ScanOptions) -> Report:
@@ -117,23 +120,41 @@ class Report:
             self._findings = self._partial.findings_table()
         return self._findings
 
+    def findings_batches(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
+        """The findings a chunk at a time, in storage order (not canonical order), in memory
+        bounded by a chunk: for leaks whose findings do not fit in memory (they are spilled
+        to disk during the scan, see ``findings_memory``). ``columns`` defaults to all."""
+        return self._partial.iter_findings(columns)
+
+    def finding_count(self) -> int:
+        return self._partial.finding_count()
+
+    def group_counts(self, keys: list[str]) -> dict[tuple[Any, ...], int]:
+        """Findings per distinct combination of ``keys`` (e.g. ``["source", "entity"]``),
+        aggregated chunk by chunk."""
+        out: Counter[tuple[Any, ...]] = Counter()
+        for t in self._partial.iter_findings(keys):
+            g = t.group_by(keys).aggregate([([], "count_all")])
+            names = [*keys, "count_all"]
+            for row in zip(*(g.column(n).to_pylist() for n in names), strict=True):
+                out[tuple(row[:-1])] += row[-1]
+        return dict(sorted(out.items()))
+
     def counts(self) -> dict[str, int]:
         """Occurrences per entity."""
-        t = self.findings_table()
-        if t.num_rows == 0:
-            return {}
-        vc = pc.value_counts(t.column("entity"))
-        return dict(sorted((v["values"].as_py(), v["counts"].as_py()) for v in vc))
+        if self._counts is None:
+            self._counts = {k[0]: n for k, n in self.group_counts(["entity"]).items()}
+        return dict(self._counts)
 
     def distinct_values(self) -> dict[str, int]:
-        """Distinct values (by keyed hash) per entity."""
-        t = self.findings_table()
-        out: dict[str, int] = {}
-        if t.num_rows:
-            g = t.group_by("entity").aggregate([("value_hash", "count_distinct")])
-            for row in g.to_pylist():
-                out[row["entity"]] = row["value_hash_count_distinct"]
-        return dict(sorted(out.items()))
+        """Distinct values (by keyed hash) per entity.
+
+        Exact, in bounded memory: when the findings are many, the hashes are counted in
+        several passes, each over one range of hash prefixes (keyed hashes are uniform, so
+        each pass holds about the same share)."""
+        if self._distinct is None:
+            self._distinct = distinct_per_entity(self._partial, self.finding_count())
+        return dict(self._distinct)
 
     # -- coverage and verdicts -------------------------------------------------------------
     def coverage(self) -> Coverage:
@@ -292,12 +313,20 @@ class Report:
     def where(self, name: str, limit: int = 5) -> list[dict[str, Any]]:
         """The first findings of an entity or category: source, row, column, masked value."""
         entities = resolve(name, self.categories)
-        t = self.findings_table()
-        if t.num_rows == 0:
-            return []
-        t = t.filter(pc.is_in(t.column("entity"), pa.array(sorted(entities))))
+        wanted = pa.array(sorted(entities), pa.string())
         cols = ["source", "row", "column", "entity", "masked"]
-        rows: list[dict[str, Any]] = t.slice(0, limit).select(cols).to_pylist()
+        first: pa.Table | None = None
+        # The first ``limit`` in canonical order, chunk by chunk: never the whole table.
+        for t in self._partial.iter_findings():
+            t = t.filter(pc.is_in(t.column("entity"), wanted))
+            if t.num_rows == 0:
+                continue
+            if first is not None:
+                t = pa.concat_tables([first, t])
+            first = t.take(pc.sort_indices(t, sort_keys=SORT_KEYS)[:limit])
+        if first is None:
+            return []
+        rows: list[dict[str, Any]] = first.select(cols).to_pylist()
         return rows
 
     def assert_absent(self, *names: str) -> None:
@@ -435,5 +464,5 @@ class Report:
         cov = self.coverage()
         return (
             f"<Report sources={cov.sources} records={cov.records_read} "
-            f"findings={self.findings_table().num_rows}>"
+            f"findings={self.finding_count()}>"
         )

@@ -48,12 +48,9 @@ class CategoryRow:
 
 
 def _entity_sources(report: Report) -> dict[str, set[str]]:
-    t = report.findings_table()
     out: dict[str, set[str]] = defaultdict(set)
-    if t.num_rows:
-        pairs = t.select(["entity", "source"]).group_by(["entity", "source"]).aggregate([])
-        for row in pairs.to_pylist():
-            out[row["entity"]].add(row["source"])
+    for entity, source in report.group_counts(["entity", "source"]):
+        out[entity].add(source)
     return out
 
 
@@ -111,13 +108,10 @@ def source_categories(report: Report) -> dict[str, dict[str, int]]:
     from ..verdicts.categories import category_of
 
     out: dict[str, dict[str, int]] = {s.source: {} for s in report.sources}
-    t = report.findings_table()
-    if t.num_rows:
-        g = t.group_by(["source", "entity"]).aggregate([("row", "count")])
-        for row in g.to_pylist():
-            cat = category_of(row["entity"], report.categories) or row["entity"]
-            per = out.setdefault(row["source"], {})
-            per[cat] = per.get(cat, 0) + row["row_count"]
+    for (source, entity), n in report.group_counts(["source", "entity"]).items():
+        cat = category_of(entity, report.categories) or entity
+        per = out.setdefault(source, {})
+        per[cat] = per.get(cat, 0) + n
     return {s: dict(sorted(c.items())) for s, c in out.items()}
 
 

@@ -1,0 +1,211 @@
+"""Findings spilled to disk: the same report as in memory, in bounded memory, never a leak."""
+
+from __future__ import annotations
+
+import gc
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import exposure_scan
+from exposure_scan.errors import ConfigurationError, SpillError
+from exposure_scan.findings import (
+    FINDINGS_SCHEMA,
+    PartialResult,
+    SpillDir,
+    distinct_per_entity,
+)
+from exposure_scan.testing.synthetic import customer_table
+
+KEY = b"spill-test-key-0123456789abcdef!"
+
+
+@pytest.fixture(scope="module")
+def leak(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A 3,000-row customer table split over two CSV files, and the raw values planted."""
+    data = customer_table(3_000, seed=7, lookalikes=False)
+    root = tmp_path_factory.mktemp("spill")
+    half = data.table.num_rows // 2
+    pa_csv = pytest.importorskip("pyarrow.csv")
+    pa_csv.write_csv(data.table.slice(0, half), root / "a.csv")
+    pa_csv.write_csv(data.table.slice(half), root / "b.csv")
+    planted = [
+        t["value"]
+        for t in data.truth.to_pylist()
+        if t["entity"] in ("EMAIL_ADDRESS", "PHONE_NUMBER")
+    ]
+    return root, planted
+
+
+def _scan(path: Path, **kw: object) -> exposure_scan.Report:
+    return exposure_scan.scan(  # type: ignore[arg-type]
+        path, key=KEY, ner="off", batch_rows=500, block_size=64 << 10, **kw
+    )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_spilled_report_equals_in_memory_report(
+    leak: tuple[Path, list[str]], workers: int, tmp_path: Path
+) -> None:
+    root, _ = leak
+    kept = _scan(root, workers=workers, parallel_threshold=0)
+    spilled = _scan(
+        root, workers=workers, parallel_threshold=0, findings_memory=0, spill_dir=str(tmp_path)
+    )
+    assert not kept._partial.spilled
+    assert len(spilled._partial.spilled) >= 6  # one file per batch at a zero budget
+    assert spilled._partial.findings == []
+    assert spilled.finding_count() == kept.finding_count() > 0
+    assert spilled.findings_table().equals(kept.findings_table())
+    assert spilled.counts() == kept.counts()
+    assert spilled.distinct_values() == kept.distinct_values()
+    assert spilled.where("contact", limit=7) == kept.where("contact", limit=7)
+    assert spilled.group_counts(["source", "entity"]) == kept.group_counts(["source", "entity"])
+    assert spilled.affected_people().equals(kept.affected_people())
+    a, b = spilled.to_dict(), kept.to_dict()
+    for d in (a, b):
+        d["meta"].pop("started"), d["meta"].pop("finished")
+    assert a == b
+
+
+def test_spill_files_live_in_a_private_directory_removed_with_the_report(
+    leak: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    root, planted = leak
+    report = _scan(root, findings_memory=0, spill_dir=str(tmp_path))
+    (directory,) = list(tmp_path.iterdir())
+    assert directory.name.startswith("exposure-scan-findings-")
+    assert oct(directory.stat().st_mode & 0o777) == oct(0o700)
+    files = sorted(directory.iterdir())
+    assert len(files) == len(report._partial.spilled)
+    blob = b"".join(f.read_bytes() for f in files)
+    import pyarrow.ipc as ipc
+
+    raw = "\x1f".join(
+        "\x1f".join(map(str, r.read_all().to_pydict().values()))
+        for f in files
+        if (r := ipc.open_file(pa.memory_map(str(f))))
+    )
+    for value in planted[:200]:
+        assert value.encode() not in blob  # compressed, and masked before compression
+        assert value not in raw
+    del report
+    gc.collect()
+    assert not directory.exists()
+
+
+def test_reveal_stays_in_memory_unless_a_spill_dir_is_given(
+    leak: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, planted = leak
+    system_tmp = tmp_path / "system"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    mem = _scan(root, findings_memory=0, reveal=True)
+    assert not mem._partial.spilled
+    assert list(system_tmp.iterdir()) == []
+    plain = _scan(root, findings_memory=0)  # without reveal the default place is used
+    assert [p.name[:23] for p in system_tmp.iterdir()] == ["exposure-scan-findings-"]
+    assert plain.finding_count() == mem.finding_count()
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    disk = _scan(root, findings_memory=0, reveal=True, spill_dir=str(chosen))
+    assert disk._partial.spilled
+    shown = disk.findings_table(reveal=True)
+    assert shown.equals(mem.findings_table(reveal=True))
+    assert set(planted[:50]) <= set(shown.column("value").to_pylist())
+
+
+def test_bad_spill_options_are_configuration_errors(
+    leak: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigurationError, match="findings_memory"):
+        _scan(leak[0], findings_memory=-1)
+    with pytest.raises(ConfigurationError, match="spill_dir"):
+        _scan(leak[0], spill_dir=str(tmp_path / "missing"))
+
+
+def test_a_failing_spill_stops_the_scan_with_a_typed_error(
+    leak: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full is not a damaged source: the scan must not go on without its findings."""
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("exposure_scan.findings.SpilledFindings.write", full)
+    with pytest.raises(SpillError, match=r"No space left on device.*spill_dir"):
+        _scan(leak[0], findings_memory=0, spill_dir=str(tmp_path))
+
+
+def _findings(rows: list[tuple[str, str]]) -> pa.Table:
+    n = len(rows)
+    return pa.table(
+        {
+            "source": ["s"] * n,
+            "row": list(range(n)),
+            "column": ["c"] * n,
+            "entity": [e for e, _ in rows],
+            "start": [0] * n,
+            "end": [1] * n,
+            "score": [1.0] * n,
+            "masked": ["*"] * n,
+            "value_hash": [h for _, h in rows],
+            "detector": ["d"] * n,
+        },
+        schema=FINDINGS_SCHEMA,
+    )
+
+
+HASHES = st.one_of(
+    st.text("0123456789abcdef", min_size=1, max_size=4),
+    st.text(min_size=0, max_size=3),  # not hex at all: must still land in one range
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    chunks=st.lists(
+        st.lists(st.tuples(st.sampled_from(["EMAIL", "PHONE", "PERSON"]), HASHES), max_size=30),
+        max_size=6,
+    ),
+    memory=st.integers(min_value=1, max_value=5_000),
+    spill_after=st.integers(min_value=0, max_value=6),
+)
+def test_distinct_in_passes_is_exact(
+    chunks: list[list[tuple[str, str]]], memory: int, spill_after: int
+) -> None:
+    directory = SpillDir()
+    try:
+        partial = PartialResult()
+        for i, chunk in enumerate(chunks):
+            partial.findings.append(_findings(chunk))
+            if i == spill_after:
+                partial.spill(directory)
+        truth: dict[str, set[str]] = {}
+        for chunk in chunks:
+            for e, h in chunk:
+                truth.setdefault(e, set()).add(h)
+        expected = {e: len(v) for e, v in sorted(truth.items())}
+        n = partial.finding_count()
+        assert distinct_per_entity(partial, n, memory) == expected
+        assert distinct_per_entity(partial, n) == expected
+    finally:
+        directory.remove()
+
+
+def test_spilled_findings_pickle_by_path_only(tmp_path: Path) -> None:
+    import pickle
+
+    directory = SpillDir(str(tmp_path))
+    partial = PartialResult(findings=[_findings([("EMAIL", "ab"), ("PHONE", "cd")])])
+    partial.spill(directory)
+    copy = pickle.loads(pickle.dumps(partial))
+    assert copy.spilled[0].owner is None and copy.spilled[0].path == partial.spilled[0].path
+    assert copy.findings_table().equals(partial.findings_table())
+    directory.remove()
+    assert not Path(partial.spilled[0].path).exists()
