@@ -230,30 +230,47 @@ def vm_kib(pid: int) -> tuple[int, int]:
     return found.get("VmRSS", 0), found.get("VmHWM", 0)
 
 
+def pss_kib(pid: int) -> int:
+    """Proportional set size: private pages plus a share of pages shared with other processes
+    (libraries, copy-on-write pages of the fork server), so it adds up across a tree."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 class Sampler:
-    """Peaks of a process tree polled from /proc: summed VmRSS, and VmHWM per role."""
+    """Peaks of a process tree polled from /proc: summed VmRSS and PSS, VmHWM per role."""
 
     def __init__(self, launcher: int) -> None:
         self.launcher = launcher
         self.tree_kib = self.step_hwm_kib = self.worker_hwm_kib = self.samples = self.most = 0
+        self.pss_kib = 0
 
     def sample(self) -> None:
-        rss_sum = alive = 0
+        rss_sum = alive = pss_sum = 0
         for pid, parent in proc_tree(self.launcher).items():
             rss, hwm = vm_kib(pid)
             rss_sum += rss
+            pss_sum += pss_kib(pid)
             alive += rss > 0
             if parent == self.launcher:  # the step process itself
                 self.step_hwm_kib = max(self.step_hwm_kib, hwm)
             else:  # the forkserver and the pool's workers
                 self.worker_hwm_kib = max(self.worker_hwm_kib, hwm)
         self.tree_kib = max(self.tree_kib, rss_sum)
+        self.pss_kib = max(self.pss_kib, pss_sum)
         self.most = max(self.most, alive)
         self.samples += 1
 
     def report(self) -> dict[str, Any]:
         return {
             "tree_sampled_mib": round(self.tree_kib / 1024, 1),
+            "tree_pss_mib": round(self.pss_kib / 1024, 1),
             "step_hwm_mib": round(self.step_hwm_kib / 1024, 1),
             "workers_hwm_mib": round(self.worker_hwm_kib / 1024, 1),
             "samples": self.samples,
@@ -375,16 +392,17 @@ def summarise(size: dict[str, Any], read: dict[str, Any], scan: dict[str, Any]) 
 
 def print_table(sizes: list[dict[str, Any]]) -> None:
     head = ("rows", "MB", "gen s", "read s", "scan s", "rows/s", "x read")
-    head2 = ("RSS main", "RSS wrk", "tree MiB", "findings")
+    head2 = ("RSS main", "RSS wrk", "tree MiB", "tree PSS", "findings")
     print("{:>11} {:>8} {:>7} {:>7} {:>8} {:>9} {:>7}".format(*head), end=" ")
-    print("{:>9} {:>8} {:>9} {:>10}".format(*head2))
+    print("{:>9} {:>8} {:>9} {:>9} {:>10}".format(*head2))
     for z in sizes:
         r, s, m = z["read"], z["scan"], z["scan"]["rss"]
         print(
             f"{z['rows']:>11,} {z['bytes'] / 1e6:>8.1f} {z['generate_seconds']:>7.1f} "
             f"{r.get('seconds', '-'):>7} {s.get('seconds', '-'):>8} {s.get('rows_per_s', '-'):>9} "
-            f"{s.get('ratio_vs_read', '-'):>7} {m.get('self_mib', '-'):>9} "
-            f"{m.get('children_mib', '-'):>8} {m['tree_sampled_mib']:>9} "
+            f"{s.get('ratio_vs_read', '-'):>7} {m.get('step_hwm_mib', '-'):>9} "
+            f"{m.get('workers_hwm_mib', '-'):>8} {m['tree_sampled_mib']:>9} "
+            f"{m.get('tree_pss_mib', '-'):>9} "
             f"{s.get('findings', '-'):>10}" + (f"  {s['error'][:60]}" if "error" in s else "")
         )
     people = [z for z in sizes if "people_seconds" in z["scan"]]

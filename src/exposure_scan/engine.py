@@ -30,7 +30,7 @@ from .detectors.base import CheckCache, Detector, Hits, applies, find, regex_mas
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError, SpillError
-from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult, SpillDir
+from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult, SpillDir, compact
 from .masking import keyed_hashes, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
@@ -39,7 +39,7 @@ from .verdicts.controls import CONTROL_VALUES, ColumnProfile, ControlResult, run
 
 #: Validated values remembered per detector and process: repeated values (first names, towns)
 #: are checked once; columns of unique values cannot profit, so the cache stays small.
-CHECK_CACHE_MAX = 100_000
+CHECK_CACHE_MAX = 25_000
 
 #: Columns shorter than this are not gated by the union prefilter (see ``BatchScanner._gate``).
 GATE_MIN_CELLS = 4096
@@ -326,6 +326,7 @@ def _scan_in_worker(batch: Batch) -> PartialResult:
     result = _WORKER.scan(batch)
     if _WORKER.ner is not None and _WORKER.ner.note:
         result.notes[_WORKER.ner.note] += 1
+    result.findings = compact(result.findings)  # labels travel once per batch, not per row
     return result
 
 

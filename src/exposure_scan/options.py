@@ -49,11 +49,11 @@ class ScanOptions:
     #: Inputs smaller than this are scanned in-process even when ``workers`` > 1 would be
     #: allowed: starting processes costs more than it saves.
     parallel_threshold: int = 32 << 20
-    #: Findings held in memory before they are written to disk (Arrow IPC, zstd) in a private
-    #: temporary directory under ``spill_dir`` (the system's temporary directory by default):
-    #: a leak of any size is scanned in bounded memory. Raw values (``reveal=True``) are
+    #: Bytes of findings held in memory before they are written to disk (Arrow IPC, zstd) in
+    #: a private temporary directory under ``spill_dir`` (the system's temporary directory by
+    #: default): a leak of any size is scanned in bounded memory. Raw values (``reveal=True``) are
     #: written to disk only when ``spill_dir`` is given; otherwise they stay in memory.
-    findings_memory: int = 128 << 20
+    findings_memory: int = 64 << 20
     spill_dir: str | None = None
 
     def __post_init__(self) -> None:
