@@ -174,6 +174,9 @@ else:
     out["import_seconds"] = time.perf_counter() - t
     t = time.perf_counter()
     rep = exposure_scan.scan(path, workers=workers, ner="off")
+    out["scan_only_seconds"] = time.perf_counter() - t
+    with open("/proc/self/status") as f:  # the step's own peak before the report's aggregates
+        out["hwm_after_scan_mib"] = int(f.read().split("VmHWM:")[1].split()[0]) / 1024
     out["rows"] = rep.coverage().records_read
     out["counts"] = rep.counts()
     out["seconds"] = time.perf_counter() - t
@@ -382,7 +385,7 @@ def summarise(size: dict[str, Any], read: dict[str, Any], scan: dict[str, Any]) 
         s.update(findings=sum(counts.values()), counts=counts, errors=scan["errors"])
         if "seconds" in read:
             s["ratio_vs_read"] = round(scan["seconds"] / read["seconds"], 2)
-        for key in ("forkserver_stop", "rss_before_people"):
+        for key in ("forkserver_stop", "rss_before_people", "hwm_after_scan_mib"):
             if key in scan:
                 s[key] = scan[key]
         if "people" in scan:

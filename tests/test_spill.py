@@ -51,8 +51,10 @@ def _scan(path: Path, **kw: object) -> exposure_scan.Report:
 def test_spilled_report_equals_in_memory_report(
     leak: tuple[Path, list[str]], workers: int, tmp_path: Path
 ) -> None:
+    """Pool workers write every batch's findings themselves; one process spills past the
+    budget. Either way the report is the one an in-memory scan gives."""
     root, _ = leak
-    kept = _scan(root, workers=workers, parallel_threshold=0)
+    kept = _scan(root, workers=1)
     spilled = _scan(
         root, workers=workers, parallel_threshold=0, findings_memory=0, spill_dir=str(tmp_path)
     )
@@ -68,7 +70,7 @@ def test_spilled_report_equals_in_memory_report(
     assert spilled.affected_people().equals(kept.affected_people())
     a, b = spilled.to_dict(), kept.to_dict()
     for d in (a, b):
-        d["meta"].pop("started"), d["meta"].pop("finished")
+        d["meta"].pop("started"), d["meta"].pop("finished"), d["meta"].pop("workers")
     assert a == b
 
 
@@ -98,14 +100,16 @@ def test_spill_files_live_in_a_private_directory_removed_with_the_report(
     assert not directory.exists()
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_reveal_stays_in_memory_unless_a_spill_dir_is_given(
-    leak: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    leak: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     root, planted = leak
     system_tmp = tmp_path / "system"
     system_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
-    mem = _scan(root, findings_memory=0, reveal=True)
+    monkeypatch.setenv("TMPDIR", str(system_tmp))  # the pool's worker processes
+    mem = _scan(root, findings_memory=0, reveal=True, workers=workers, parallel_threshold=0)
     assert not mem._partial.spilled
     assert list(system_tmp.iterdir()) == []
     plain = _scan(root, findings_memory=0)  # without reveal the default place is used
@@ -140,6 +144,31 @@ def test_a_failing_spill_stops_the_scan_with_a_typed_error(
     monkeypatch.setattr("exposure_scan.findings.SpilledFindings.write", full)
     with pytest.raises(SpillError, match=r"No space left on device.*spill_dir"):
         _scan(leak[0], findings_memory=0, spill_dir=str(tmp_path))
+
+
+def test_a_worker_that_cannot_write_raises_a_spill_error(
+    leak: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's side of a full disk: a typed error the driver re-raises, not a crash and
+    not a damaged source."""
+    from exposure_scan import engine
+    from exposure_scan.detectors import default_detectors
+    from exposure_scan.sources import ReadOptions, iter_sources
+    from exposure_scan.sources.containers import Limits
+
+    engine._init_worker(default_detectors(), KEY, False, None, str(tmp_path / "gone" / "x"))
+    book = engine.RoleBook()
+    batches = []
+    for source in iter_sources([leak[0] / "a.csv"], ReadOptions(500, 1 << 20, Limits(), None, 0)):
+        batches = [b for raw in source.batches() for b in book.push(raw)] + book.flush()
+    with pytest.raises(SpillError, match="could not write findings"):
+        engine._scan_in_worker(batches[0])
+    monkeypatch.setattr(engine, "_WORKER_SPILL", str(tmp_path))
+    part = engine._scan_in_worker(batches[0])
+    assert part.findings == [] and len(part.spilled) == 1
+    assert part.spilled[0].path.startswith(str(tmp_path))
+    assert part.finding_count() > 0
+    monkeypatch.setattr(engine, "_WORKER", None)
 
 
 def _findings(rows: list[tuple[str, str]]) -> pa.Table:

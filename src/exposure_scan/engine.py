@@ -30,7 +30,14 @@ from .detectors.base import CheckCache, Detector, Hits, applies, find, regex_mas
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError, SpillError
-from .findings import FINDINGS_SCHEMA, VALUE_FIELD, PartialResult, SpillDir, compact
+from .findings import (
+    FINDINGS_SCHEMA,
+    VALUE_FIELD,
+    PartialResult,
+    SpillDir,
+    SpilledFindings,
+    compact,
+)
 from .masking import keyed_hashes, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
@@ -313,12 +320,21 @@ def _record_regions(batch: Batch) -> np.ndarray | None:
 
 # --- worker-process side -----------------------------------------------------------------
 _WORKER: BatchScanner | None = None
+#: Where this worker writes each batch's findings (None: they travel back in memory)
+_WORKER_SPILL: str | None = None
 
 
-def _init_worker(detectors: Sequence[Detector], key: bytes, reveal: bool, ner_spec: Any) -> None:
-    global _WORKER
+def _init_worker(
+    detectors: Sequence[Detector],
+    key: bytes,
+    reveal: bool,
+    ner_spec: Any,
+    spill_path: str | None = None,
+) -> None:
+    global _WORKER, _WORKER_SPILL
     ner = LazyNer(ner_spec) if ner_spec is not None else None
     _WORKER = BatchScanner(detectors, key, reveal, ner)
+    _WORKER_SPILL = spill_path
 
 
 def _scan_in_worker(batch: Batch) -> PartialResult:
@@ -326,7 +342,21 @@ def _scan_in_worker(batch: Batch) -> PartialResult:
     result = _WORKER.scan(batch)
     if _WORKER.ner is not None and _WORKER.ner.note:
         result.notes[_WORKER.ner.note] += 1
-    result.findings = compact(result.findings)  # labels travel once per batch, not per row
+    if _WORKER_SPILL is not None:
+        # Findings go straight to disk: the driver receives counters and a file name, not
+        # tens of megabytes to unpickle, hold and write again.
+        try:
+            written = SpilledFindings.write_file(result.findings, _WORKER_SPILL)
+        except OSError as exc:
+            raise spill_error(exc, _WORKER_SPILL) from None
+        result.findings = []
+        if written is not None:
+            result.spilled.append(written)
+    else:
+        result.findings = compact(result.findings)  # labels travel once per batch
+    # The allocator keeps freed pages for reuse; a worker lives as long as the scan, so its
+    # resident memory would follow the largest batch seen. A few milliseconds per batch.
+    pa.default_memory_pool().release_unused()
     return result
 
 
@@ -563,6 +593,7 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
     pushed_seen: Counter[str] = Counter()
     pushed_kept: Counter[str] = Counter()
     started = time.time()
+    spill = Spiller(total, options)
     pool: ProcessPoolExecutor | None = None
     local: BatchScanner | None = None
     if workers > 1:
@@ -570,7 +601,7 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
             max_workers=workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_init_worker,
-            initargs=(detectors, key, options.reveal, ner_spec),
+            initargs=(detectors, key, options.reveal, ner_spec, spill.worker_path()),
         )
     else:
         local = BatchScanner(
@@ -579,7 +610,6 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
     inflight: dict[Future[PartialResult], Batch] = {}
     fallback: BatchScanner | None = None
     progress = Progress(options.progress, input_bytes)
-    spill = Spiller(total, options)
 
     def drain(limit: int) -> None:
         nonlocal fallback
@@ -677,7 +707,9 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
 class Spiller:
     """Absorbs batch results into the scan's total and writes its findings to disk whenever
     those held in memory outgrow ``options.findings_memory``: the driver's memory is then
-    bounded by the budget and the batches in flight, never by the size of the leak."""
+    bounded by the budget and the batches in flight, never by the size of the leak. Pool
+    workers write each batch's findings to the same directory themselves (``worker_path``)
+    and send back only counters and a file name."""
 
     def __init__(self, total: PartialResult, options: ScanOptions) -> None:
         self.total = total
@@ -688,21 +720,46 @@ class Spiller:
         # Raw values reach the disk only where the caller said they may.
         self.enabled = not options.reveal or options.spill_dir is not None
 
+    def worker_path(self) -> str | None:
+        """The directory pool workers write their findings to, when they may."""
+        if not self.enabled:
+            return None
+        self._ensure_directory()
+        assert self.directory is not None
+        return self.directory.path
+
     def absorb(self, part: PartialResult) -> None:
+        if part.spilled and self.directory is not None:
+            # Files written by workers: owned by the directory, which lives with the report.
+            part.spilled = [s.owned_by(self.directory) for s in part.spilled]
         self.total.absorb(part)
         self.held += sum(t.nbytes for t in part.findings)
         if self.enabled and self.held > self.budget:
             try:
-                if self.directory is None:
-                    self.directory = SpillDir(self.parent)
+                self._ensure_directory()
+                assert self.directory is not None
                 self.total.spill(self.directory)
+                pa.default_memory_pool().release_unused()
             except OSError as exc:
-                where = self.parent or "the system's temporary directory"
-                raise SpillError(
-                    f"could not write findings to {where}: {exc.strerror or exc}; free space "
-                    "there, pass spill_dir= elsewhere, or raise findings_memory"
-                ) from None
+                raise self._error(exc) from None
             self.held = 0
+
+    def _ensure_directory(self) -> None:
+        if self.directory is None:
+            try:
+                self.directory = SpillDir(self.parent)
+            except OSError as exc:
+                raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> SpillError:
+        return spill_error(exc, self.parent or "the system's temporary directory")
+
+
+def spill_error(exc: OSError, where: str) -> SpillError:
+    return SpillError(
+        f"could not write findings to {where}: {exc.strerror or exc}; free space "
+        "there, pass spill_dir= elsewhere, or raise findings_memory"
+    )
 
 
 # --- hooks shared with other engines (exposure_scan.partitions, exposure_scan.dask) ------

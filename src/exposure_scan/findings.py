@@ -9,6 +9,7 @@ canonical only when the findings are read (sorted by source, row, column, start,
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 import weakref
@@ -127,25 +128,36 @@ class SpilledFindings:
             for i in range(reader.num_record_batches):
                 yield _plain(pa.Table.from_batches([reader.get_batch(i)]))
 
+    def owned_by(self, owner: SpillDir) -> SpilledFindings:
+        return SpilledFindings(self.path, self.rows, owner)
+
     @classmethod
     def write(cls, tables: list[pa.Table], directory: SpillDir) -> SpilledFindings | None:
-        """One file for ``tables``, written a table at a time (no concatenated copy); labels
-        are written as plain strings, which zstd reduces to almost nothing."""
+        written = cls.write_file(tables, directory.new_file())
+        return None if written is None else written.owned_by(directory)
+
+    @classmethod
+    def write_file(cls, tables: list[pa.Table], where: str) -> SpilledFindings | None:
+        """``tables`` as one file, written a table at a time (no concatenated copy); labels
+        as plain strings, which zstd reduces to almost nothing. ``where`` is a file name, or
+        a directory in which a new, unique name is taken (pool workers share one)."""
         import pyarrow.ipc as ipc
 
         live = [t for t in tables if t.num_rows]
         if not live:
             return None
+        if os.path.isdir(where):
+            fd, where = tempfile.mkstemp(suffix=".arrow", prefix="findings-w", dir=where)
+            os.close(fd)
         with_values = "value" in live[0].column_names
         schema = FINDINGS_SCHEMA.append(VALUE_FIELD) if with_values else FINDINGS_SCHEMA
-        path = directory.new_file()
         rows = 0
         options = ipc.IpcWriteOptions(compression="zstd")
-        with ipc.new_file(path, schema, options=options) as writer:
+        with ipc.new_file(where, schema, options=options) as writer:
             for t in live:
                 writer.write_table(_plain(t.select(schema.names)).cast(schema), 1 << 16)
                 rows += t.num_rows
-        return cls(path, rows, directory)
+        return cls(where, rows)
 
 
 @dataclass

@@ -53,7 +53,7 @@ class ScanOptions:
     #: a private temporary directory under ``spill_dir`` (the system's temporary directory by
     #: default): a leak of any size is scanned in bounded memory. Raw values (``reveal=True``) are
     #: written to disk only when ``spill_dir`` is given; otherwise they stay in memory.
-    findings_memory: int = 64 << 20
+    findings_memory: int = 32 << 20
     spill_dir: str | None = None
 
     def __post_init__(self) -> None:
