@@ -216,7 +216,8 @@ class PartialResult:
         self.findings = []
 
     def finding_count(self) -> int:
-        return sum(t.num_rows for t in self.findings) + sum(s.rows for s in self.spilled)
+        held: int = sum(t.num_rows for t in self.findings)
+        return held + sum(s.rows for s in self.spilled)
 
     def iter_findings(
         self, columns: Sequence[str] | None = None, *, with_values: bool = False

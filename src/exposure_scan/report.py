@@ -265,7 +265,10 @@ class Report:
     # -- people, severity, policy ---------------------------------------------------------
     def linkage(self) -> Linkage:
         if self._linkage is None:
-            self._linkage = link_people(self.findings_table())
+            # Streamed: only the personal findings' keys are held, never the whole table.
+            self._linkage = link_people(
+                self._partial.iter_findings(["source", "row", "entity", "value_hash"])
+            )
         return self._linkage
 
     def affected_people(self, *, key: bytes | str | None = None) -> pa.Table:

@@ -145,7 +145,8 @@ def link_people(findings: Findings) -> Linkage:
 
     Only ``source``, ``row``, ``entity`` and ``value_hash`` are read, and each chunk is cut to
     its personal findings as it arrives, so a caller can stream findings from disk. Records are
-    numbered in first-seen order; a person's id ranks its first record; every list is sorted.
+    numbered in (source, row) order, whatever order the findings come in; a person's id ranks
+    its first record; every list is sorted.
     """
     personal = _Personal()
     chunks = [findings] if isinstance(findings, pa.Table | pa.RecordBatch) else findings
@@ -155,13 +156,16 @@ def link_people(findings: Findings) -> Linkage:
             personal.add(batch)
     if personal.n == 0:
         return Linkage(PEOPLE_SCHEMA.empty_table(), 0, dict.fromkeys(_KINDS, 0))
-    source = np.concatenate(personal.source)
+    names = pa.array(list(personal.sources), pa.string())
+    src_rank, src_sorted = _sorted(names)
+    # Sources by name: record ids, hence person ids, do not depend on the order findings
+    # arrive in (in memory, spilled, from two workers: the same people table).
+    source = src_rank[np.concatenate(personal.source)]
     record, first = _records(source, np.concatenate(personal.row))
     n, record_source = len(first), source[first]
     entity = np.concatenate(personal.entity)
     at = np.concatenate(personal.hashed_at)
     hashes = pa.concat_arrays(personal.hashes)
-    names = pa.array(list(personal.sources), pa.string())
     del personal, source  # only what is still needed stays alive
     h_record, h_entity = record[at], entity[at]
     keys = [
@@ -182,7 +186,6 @@ def link_people(findings: Findings) -> Linkage:
     person: Ints = (np.cumsum(is_root, dtype=np.int64) - 1)[roots]  # ranks of the roots
     people = int(is_root.sum())
 
-    src_rank, src_sorted = _sorted(names)
     entities = np.zeros(people, np.uint64)
     np.bitwise_or.at(
         entities, person[record], np.left_shift(np.uint64(1), entity.astype(np.uint64))
@@ -194,7 +197,7 @@ def link_people(findings: Findings) -> Linkage:
             bit = np.uint64(1 << cats.index(c))
             categories |= np.where((entities >> np.uint64(e)) & np.uint64(1), bit, np.uint64(0))
     columns = [
-        _ranked_lists(people, person, src_rank[record_source], src_sorted),
+        _ranked_lists(people, person, record_source, src_sorted),
         _bit_lists(categories, pa.array(cats, pa.string())),
         _bit_lists(entities, _ENTITIES),
         *(_string_lists(people, person[k.record], k.values.take(pa.array(k.key))) for k in keys),
@@ -210,8 +213,9 @@ def link_people(findings: Findings) -> Linkage:
 _KINDS = ("email", "phone", "name+address")
 
 
-def _records(source: npt.NDArray[np.int32], row: Ints) -> tuple[Ints, Ints]:
-    """Each finding's record id (first-seen order of (source, row)) and each record's first finding.
+def _records(source: Ints, row: Ints) -> tuple[Ints, Ints]:
+    """Each finding's record id (the rank of its (source, row)) and each record's first
+    finding in that order.
 
     One integer key per finding when (source, row) packs into 63 bits, as any real table does;
     a two-key sort otherwise.
@@ -224,13 +228,9 @@ def _records(source: npt.NDArray[np.int32], row: Ints) -> tuple[Ints, Ints]:
     s, r = source[order], row[order]
     new = np.ones(len(order), bool)
     new[1:] = (s[1:] != s[:-1]) | (r[1:] != r[:-1])
-    first = order[new]
     inverse = np.empty(len(order), np.int64)
     inverse[order] = np.cumsum(new) - 1
-    seen = np.argsort(first, kind="stable")
-    rank = np.empty(len(first), np.int64)
-    rank[seen] = np.arange(len(first))
-    return rank[inverse], first[seen]
+    return inverse, order[new]
 
 
 def _distinct(values: Ints) -> Ints:
