@@ -366,7 +366,10 @@ class Report:
 
     # -- serialisation ---------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        findings = self.findings_table()
+        return {**self._document(), "findings": self.findings_table().to_pylist()}
+
+    def _document(self) -> dict[str, Any]:
+        """Everything of :meth:`to_dict` but the findings (which come last)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "meta": dict(self.meta),
@@ -406,7 +409,6 @@ class Report:
             "verdicts": {k: v.to_dict() for k, v in self.verdicts().items()},
             "people": self._people_summary(),
             "severity": sev.to_dict() if (sev := self.severity()) is not None else None,
-            "findings": findings.to_pylist(),
         }
 
     def _people_summary(self) -> dict[str, Any]:
@@ -414,7 +416,13 @@ class Report:
         return {"count": link.count, "records": link.records, "linked_by": link.linked_by}
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+        """``json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)``, byte for byte,
+        with the findings encoded in Arrow (20-40x faster than the dict per finding)."""
+        from .render.json_findings import findings_json
+
+        head = json.dumps({**self._document(), "findings": []}, indent=indent, ensure_ascii=False)
+        cut = head.rindex("[]")  # the findings are the document's last value
+        return head[:cut] + findings_json(self.findings_table(), indent) + head[cut + 2 :]
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:
