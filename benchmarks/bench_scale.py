@@ -35,24 +35,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from bench_scan import COLUMNS  # the same table, in the same column order
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
 BASE_ROWS = 100_000
-# The selection of benchmarks/bench_scan.py's `generate`, in the table's order.
-COLUMNS = (
-    "customer_id",
-    "first_name",
-    "last_name",
-    "street",
-    "city",
-    "postcode",
-    "country",
-    "email",
-    "phone",
-    "created_at",
-)
 GIB = 1 << 30
 RESERVE = 512 << 20  # free space left on the temp disk after the CSV is written
 CHUNK_ROWS = 10_000  # --gigabytes stops at the first chunk that reaches the size

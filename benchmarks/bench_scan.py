@@ -19,6 +19,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
+#: The customer table's columns: names, address parts, e-mail, phone, plus ids and times.
+COLUMNS = (
+    "customer_id",
+    "first_name",
+    "last_name",
+    "street",
+    "city",
+    "postcode",
+    "country",
+    "email",
+    "phone",
+    "created_at",
+)
 
 
 def generate(rows: int, seed: int) -> dict[str, Path]:
@@ -32,23 +45,7 @@ def generate(rows: int, seed: int) -> dict[str, Path]:
     from exposure_scan.testing.synthetic import customer_table
 
     leak = customer_table(rows, seed=seed, lookalikes=False)
-    keep = [
-        c
-        for c in leak.table.column_names
-        if c
-        in (
-            "customer_id",
-            "first_name",
-            "last_name",
-            "street",
-            "city",
-            "postcode",
-            "country",
-            "email",
-            "phone",
-            "created_at",
-        )
-    ]
+    keep = [c for c in leak.table.column_names if c in COLUMNS]
     table = leak.table.select(keep)
     import pyarrow.csv as pacsv
 
