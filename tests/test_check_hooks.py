@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import exposure_scan
 from exposure_scan.detectors import EmailDetector, PhoneDetector, default_detectors
 from exposure_scan.detectors.base import CheckCache, Detector, find
+from exposure_scan.detectors.structured import structured_detectors
 
 
 class Upper(Detector):
@@ -126,6 +127,66 @@ PIECES = st.lists(st.sampled_from(["a", "B", "9", ".", "-", "..", "@", ".com", "
 )
 def test_email_check_many_equals_check(values: list[str]) -> None:
     det = EmailDetector()
+    got = det.check_many(pa.array(values, pa.string()), None).to_pylist()
+    assert got == [det.check(v) for v in values]
+
+
+CELL_WORDS = st.sampled_from(
+    [
+        "Rossi",
+        "S.p.A.",
+        "SpA",
+        "GmbH",
+        "gmbh",
+        "sa",
+        "SA",
+        "S.A.",
+        "AG",
+        "ag",
+        "&Co",
+        "Ltd.",
+        "n/a",
+        "N/A",
+        "unknown",
+        "Not",
+        "Available",
+        "none",
+        "-",
+        "?",
+        "Müller",
+        "Łukasz",
+        "ſa",
+        "José",
+        "Via",
+        "Roma",
+        "12",
+        "\t",
+        "\x1f",
+        "\x0b",
+        "  ",
+        ",",
+        "Kasper",
+        "as",
+        "AS",
+    ]
+)
+
+
+@pytest.mark.parametrize("det", structured_detectors(), ids=lambda d: d.ident)
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.lists(CELL_WORDS, max_size=5).map(" ".join),
+            st.lists(CELL_WORDS, max_size=4).map("".join),
+            st.text(max_size=12),
+        ),
+        max_size=12,
+    )
+)
+def test_cell_check_many_equals_check(det: Detector, values: list[str]) -> None:
+    """Names, streets and places are checked in Arrow (ASCII) and per value (the rest): the
+    same normal form, the same placeholders and companies refused."""
     got = det.check_many(pa.array(values, pa.string()), None).to_pylist()
     assert got == [det.check(v) for v in values]
 

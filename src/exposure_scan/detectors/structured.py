@@ -18,6 +18,10 @@ import functools
 import re
 from typing import Final
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .base import Detector
 from .lexicon import fold, folded_words
 
@@ -293,6 +297,24 @@ def is_country(cell: str) -> bool:
     return fold(" ".join(text.split())) in names
 
 
+#: Python's ``str.split()`` separators among ASCII characters (RE2's ``\s`` lacks some).
+_ASCII_SPACE: Final = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+
+
+@functools.cache
+def _placeholder_set() -> pa.Array:
+    return pa.array(sorted(_PLACEHOLDERS), pa.string())
+
+
+@functools.cache
+def _organisation_shape() -> str:
+    """A superset of :func:`is_organisation` on ASCII cells: a legal form as a word of its
+    own, dots and ampersands allowed between its letters."""
+    forms = sorted(_LEGAL_FORMS | _SHORT_FORMS)
+    words = "|".join("[.&]*".join(re.escape(c) for c in f) for f in forms)
+    return rf"(?i)(?:^|[^A-Za-z0-9])[.&]*(?:{words})[.&]*(?:$|[^A-Za-z0-9])"
+
+
 # --------------------------------------------------------------------------- detectors
 class _CellDetector(Detector):
     """A whole cell of a confirmed column; placeholders are near misses, not findings."""
@@ -305,6 +327,34 @@ class _CellDetector(Detector):
 
     def normalise(self, value: str) -> str:
         return " ".join(fold(value).split())
+
+    def check_many(self, values: pa.Array, regions: pa.Array | None) -> pa.Array:
+        """:meth:`check` in Arrow for ASCII cells (folding is lower-casing there), value by
+        value for the others: names and streets are checked once per distinct value, and a
+        leak holds millions of them."""
+        ascii_ = pc.fill_null(pc.string_is_ascii(values), False)
+        normal = pc.utf8_trim(
+            pc.replace_substring_regex(pc.utf8_lower(values), _ASCII_SPACE, " "), " "
+        )
+        placeholder = pc.and_(
+            pc.less_equal(pc.utf8_length(values), 20),
+            pc.is_in(normal, value_set=_placeholder_set()),
+        )
+        invalid = self._invalid_ascii(values, ascii_)
+        invalid = placeholder if invalid is None else pc.or_(placeholder, invalid)
+        fast = pc.if_else(pc.fill_null(invalid, False), pa.scalar(None, pa.string()), normal)
+        if pc.all(ascii_).as_py():
+            return fast
+        slow = [
+            None if a or v is None else self.check(v)
+            for v, a in zip(values.to_pylist(), ascii_.to_pylist(), strict=True)
+        ]
+        return pc.if_else(ascii_, fast, pa.array(slow, pa.string()))
+
+    def _invalid_ascii(self, values: pa.Array, ascii_: pa.Array) -> pa.Array | None:
+        """Further reasons, besides placeholders, that an ASCII cell is not valid (None: no
+        other reason)."""
+        return None
 
 
 class PersonCellDetector(_CellDetector):
@@ -320,6 +370,14 @@ class PersonCellDetector(_CellDetector):
 
     def validate(self, value: str) -> bool:
         return super().validate(value) and not is_organisation(value)
+
+    def _invalid_ascii(self, values: pa.Array, ascii_: pa.Array) -> pa.Array:
+        shaped = pc.fill_null(pc.match_substring_regex(values, _organisation_shape()), False)
+        found = np.flatnonzero(pc.and_(shaped, ascii_).to_numpy(zero_copy_only=False))
+        out = np.zeros(len(values), bool)
+        for i, v in zip(found, values.take(pa.array(found)).to_pylist(), strict=True):
+            out[i] = is_organisation(v)
+        return pa.array(out)
 
 
 class PostalAddressCellDetector(_CellDetector):
