@@ -191,6 +191,40 @@ def test_cell_check_many_equals_check(det: Detector, values: list[str]) -> None:
     assert got == [det.check(v) for v in values]
 
 
+PADDED = [d for d in default_detectors() if d.prefilter_is_padded_pattern]
+
+
+@pytest.mark.parametrize("det", PADDED, ids=lambda d: d.ident)
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.lists(CELL_WORDS, max_size=4).map(" ".join),
+            st.text(alphabet=st.sampled_from("aZé ' -.\t\n\x0b\u00a0,1"), max_size=10),
+        ),
+        max_size=12,
+    )
+)
+def test_padded_prefilter_skips_the_whole_cell_pass_exactly(
+    det: Detector, values: list[str]
+) -> None:
+    """A detector whose prefilter is ``^\\s*(?:pattern)\\s*$`` finds whole cells by trimming
+    RE2's blanks instead of a second regex pass: the same hits as with the pass."""
+    padded = re2.compile(rf"^\s*(?:{det.pattern})\s*$")
+    prefilter = re2.compile(det.prefilter or det.pattern)
+    for v in values:
+        assert (padded.search(v) is None) == (prefilter.search(v) is None), v
+
+    class Unflagged(type(det)):  # type: ignore[misc]
+        prefilter_is_padded_pattern = False
+
+    arr = pa.array(values, pa.string())
+    a, b = find(det, arr, {}), find(Unflagged(), arr, {})
+    assert a.cell.tolist() == b.cell.tolist()
+    assert a.start.tolist() == b.start.tolist() and a.end.tolist() == b.end.tolist()
+    assert a.near_misses == b.near_misses
+
+
 def test_large_string_columns_take_the_same_path() -> None:
     cells = ["a.b@example.com", "x kite y", "nobody"]
     small = find(EmailDetector(), pa.array(cells, pa.string()))

@@ -42,6 +42,9 @@ class Detector:
     pattern: ClassVar[str]
     #: A cheaper superset of ``pattern`` for the vectorised pass (defaults to ``pattern``).
     prefilter: ClassVar[str | None] = None
+    #: The prefilter is ``^\s*(?:pattern)\s*$``: a candidate cell is then one whole match
+    #: exactly when it has no surrounding blanks, and the costly whole-cell pass is skipped.
+    prefilter_is_padded_pattern: ClassVar[bool] = False
     #: Confidence of a validated match; detection confidence, not severity.
     score: ClassVar[float] = 0.9
     #: Also run on integer/decimal columns (card numbers stored as numbers, for instance).
@@ -253,6 +256,10 @@ def _check_into(detector: Detector, keys: list[str], regional: bool, cache: Chec
         cache[key] = check(value, region)
 
 
+#: The characters of RE2's ``\s`` (Python's and Arrow's whitespace sets are larger).
+_RE2_SPACE = "\t\n\f\r "
+
+
 def find(
     detector: Detector,
     arr: pa.Array,
@@ -278,7 +285,11 @@ def find(
     cand_regions = None
     if regions is not None and detector.uses_region:
         cand_regions = pa.array(regions[idx], pa.string())
-    whole_np = regex_mask(cand, f"^(?:{detector.pattern})$")
+    if detector.prefilter_is_padded_pattern and detector.cell_veto is None:
+        unpadded = pc.equal(pc.utf8_length(pc.utf8_trim(cand, _RE2_SPACE)), pc.utf8_length(cand))
+        whole_np = np.asarray(unpadded.to_numpy(zero_copy_only=False), dtype=bool)
+    else:
+        whole_np = regex_mask(cand, f"^(?:{detector.pattern})$")
     whole = pa.array(whole_np)
     parts = []
     if whole_np.any():

@@ -365,6 +365,7 @@ class PersonCellDetector(_CellDetector):
     name = "person_cell"
     version = "1"
     prefilter = NAME_CELL
+    prefilter_is_padded_pattern = True
     pattern = NAME_CORE
     context = frozenset({PERSON})
 
