@@ -136,9 +136,11 @@ _EMAIL_PARTS = r"(?s)^(?P<local>.*)@(?P<host>[^@]*)\.(?P<tld>[^.@]*)$"
 
 
 def _first_then_stars(part: Any) -> Any:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    rest = pc.replace_substring_regex(pc.utf8_slice_codeunits(part, 1), "(?s).", "*")
+    stars = pc.max_element_wise(pc.subtract(pc.utf8_length(part), 1), 0)
+    rest = pc.binary_repeat(pa.scalar("*"), stars)  # one star per character after the first
     joined = pc.binary_join_element_wise(pc.utf8_slice_codeunits(part, 0, 1), rest, "")
     return pc.if_else(pc.greater(pc.utf8_length(part), 1), joined, "*")
 
