@@ -283,3 +283,33 @@ def test_decoder_errors_are_classified(write, scan_kept, accounts):
     assert acc["cut.gz"].error.startswith("truncated gzip")
     assert acc["crc.gz"].error.startswith("corrupt gzip")
     assert acc["crc.gz"].records_read == 3000  # every line decoded before the trailer
+
+
+def _zip_swallowed_entry() -> bytes:
+    """The first central-directory entry's comment length grown over the second entry: the
+    listing shows one member while the end record still declares two (a hypothesis mutation
+    found it: the second member was silently left out of the scan)."""
+    data = bytearray(
+        _zip({"a.csv": b"email\na@example.com\n", "b.csv": b"card\n" + PAN_V.encode()})
+    )
+    first = data.index(b"PK\x01\x02")
+    second = data.index(b"PK\x01\x02", first + 4)
+
+    def end_of(entry: int) -> int:  # 46 fixed bytes, then name, extra field and comment
+        name, extra, comment = struct.unpack_from("<HHH", data, entry + 28)
+        return entry + 46 + name + extra + comment
+
+    comment_at = end_of(first)  # the first entry's comment now runs over the whole second one
+    data[first + 32 : first + 34] = struct.pack("<H", end_of(second) - comment_at)
+    return bytes(data)
+
+
+def test_a_zip_whose_listing_hides_a_member_is_damaged(write, scan_kept, accounts):
+    data = _zip_swallowed_entry()
+    assert len(zipfile.ZipFile(io.BytesIO(data)).infolist()) == 1  # what zipfile shows
+    report = scan_kept(write("hidden.zip", data))
+    acc = accounts(report)
+    assert acc["hidden.zip!a.csv"].records_read == 1  # the listed member is still scanned
+    assert "end record declares 2" in (acc["hidden.zip"].error or "")
+    assert report.status("EMAIL_ADDRESS") is Status.PRESENT
+    assert report.status("CREDIT_CARD") is Status.INCONCLUSIVE  # the hidden card, not absent

@@ -417,6 +417,9 @@ def _archive_sources(
                                 [],
                                 options,
                             )
+                    gap = _zip_listing_gap(zf)
+                    if gap is not None:
+                        account.error = f"archive damaged: {gap}"
             finally:
                 if tmp is not None:
                     tmp.close()
@@ -445,6 +448,29 @@ def _archive_sources(
         account.error = f"archive damaged after {members} member(s): {_describe(exc)}"
     account.notes.append(f"{members} member(s)")
     yield AccountOnly(account, tap)
+
+
+def _zip_listing_gap(zf: zipfile.ZipFile) -> str | None:
+    """Whether the central directory lists fewer (or more) members than the archive's end
+    record declares: one corrupted length field can swallow the entries after it, and the
+    members they describe would be silently missing from the scan."""
+    end_record = getattr(zipfile, "_EndRecData", None)
+    total = getattr(zipfile, "_ECD_ENTRIES_TOTAL", None)
+    if end_record is None or total is None or zf.fp is None:
+        return None
+    try:
+        endrec = end_record(zf.fp)
+    except Exception:
+        return None
+    if not endrec:
+        return None
+    declared, listed = int(endrec[total]), len(zf.infolist())
+    if declared == listed:
+        return None
+    return (
+        f"its central directory lists {listed} member(s) but its end record declares "
+        f"{declared}: members may be missing from the scan"
+    )
 
 
 def _reopen_file(path: str) -> Reopened:
