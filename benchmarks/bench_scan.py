@@ -100,7 +100,7 @@ columns = {n: table.column(n).to_pylist() for n in table.column_names}
 t = time.perf_counter()
 found = bp.analyze_columns(columns)
 dt = time.perf_counter() - t
-print(json.dumps({"seconds": dt, "rows": table.num_rows, "spans": len(found),
+print(json.dumps({"seconds": round(dt, 3), "rows": table.num_rows, "spans": len(found),
                   "presidio": bp.presidio_version(), "model": bp.MODEL}))
 """
 
