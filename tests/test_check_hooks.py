@@ -200,7 +200,9 @@ PADDED = [d for d in default_detectors() if d.prefilter_is_padded_pattern]
     values=st.lists(
         st.one_of(
             st.lists(CELL_WORDS, max_size=4).map(" ".join),
-            st.text(alphabet=st.sampled_from("aZé ' -.\t\n\x0b\u00a0,1"), max_size=10),
+            st.lists(CELL_WORDS, min_size=6, max_size=11).map(" ".join),
+            st.lists(CELL_WORDS, min_size=6, max_size=11).map(", ".join),
+            st.text(alphabet=st.sampled_from("aZé ' -.\t\n\x0b\u00a0,1"), max_size=24),
         ),
         max_size=12,
     )
@@ -208,12 +210,15 @@ PADDED = [d for d in default_detectors() if d.prefilter_is_padded_pattern]
 def test_padded_prefilter_skips_the_whole_cell_pass_exactly(
     det: Detector, values: list[str]
 ) -> None:
-    """A detector whose prefilter is ``^\\s*(?:pattern)\\s*$`` finds whole cells by trimming
-    RE2's blanks instead of a second regex pass: the same hits as with the pass."""
+    """A detector whose prefilter (less the cells its veto drops) is
+    ``^\\s*(?:pattern)\\s*$`` finds whole cells by trimming RE2's blanks instead of a
+    second regex pass: the same hits as with the pass."""
     padded = re2.compile(rf"^\s*(?:{det.pattern})\s*$")
     prefilter = re2.compile(det.prefilter or det.pattern)
+    veto = re2.compile(det.cell_veto) if det.cell_veto else None
     for v in values:
-        assert (padded.search(v) is None) == (prefilter.search(v) is None), v
+        shaped = prefilter.search(v) is not None and not (veto and veto.search(v))
+        assert (padded.search(v) is not None) == shaped, v
 
     class Unflagged(type(det)):  # type: ignore[misc]
         prefilter_is_padded_pattern = False
@@ -290,3 +295,60 @@ def test_the_union_prefilter_gate_changes_nothing_but_the_work(monkeypatch) -> N
     assert any(0 <= n < 5000 for n in calls)  # the gate did drop cells somewhere
     monkeypatch.setattr(BatchScanner, "_gate", lambda self, running, values: None)
     assert run() == gated
+
+
+def test_the_gate_stands_aside_where_most_cells_pass() -> None:
+    """A column most of whose probed cells pass the union gate (phones) goes straight to the
+    detectors; a column of names is gated. Either way the findings are the same (above)."""
+    from exposure_scan.engine import GATE_MIN_CELLS, BatchScanner
+
+    dets = [d for d in default_detectors() if not d.requires_role and not d.context]
+    scanner = BatchScanner(dets, b"k", False)
+    n = GATE_MIN_CELLS + 100
+    phones = pa.array([f"+39 333 {i:07d}" for i in range(n)], pa.string())
+    names = pa.array(["Anna Rossi", "Jean Dupont"] * (n // 2) + ["+39 333 1234567"], pa.string())
+    assert scanner._gate(dets, phones) is None
+    gate = scanner._gate(dets, names)
+    assert gate is not None and gate.tolist() == [len(names) - 1]
+
+
+_PHONE_LIKE = st.sampled_from(
+    ["06 12 34 56 78", "+39 333 1234567", "0221 123456", "333 123 4567", "12345", "020 7946 0958"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(_PHONE_LIKE, st.text(alphabet="0123456789 +-", min_size=5, max_size=16)),
+        min_size=70,
+        max_size=140,
+    ),
+    regions=st.lists(st.sampled_from([None, "", "FR", "IT", "DE", "GB", "US"]), min_size=140),
+)
+def test_vectorised_check_distinct_equals_the_cached_path(
+    values: list[str], regions: list[str | None]
+) -> None:
+    """Many distinct values skip the Python cache and go to ``check_many`` at once: the same
+    normal forms as value by value through the cache, record countries included."""
+    from exposure_scan.detectors.base import check_distinct
+
+    class PerValue(PhoneDetector):  # type: ignore[misc]
+        def check_many(self, values: pa.Array, regions: pa.Array | None) -> None:
+            return None
+
+    arr = pa.array(values, pa.string())
+    regs = pa.array(regions[: len(values)], pa.string())
+    calls: list[int] = []
+
+    class Spy(PhoneDetector):  # type: ignore[misc]
+        def check_many(self, values: pa.Array, regions: pa.Array | None) -> pa.Array | None:
+            calls.append(len(values))
+            return super().check_many(values, regions)
+
+    fast = check_distinct(Spy(), arr, regs, {})
+    slow = check_distinct(PerValue(), arr, regs, {})
+    assert fast.to_pylist() == slow.to_pylist()
+    distinct = len(set(zip(values, [r or "" for r in regions[: len(values)]], strict=True)))
+    if distinct > 64:
+        assert calls == [distinct]  # one vectorised call over the distinct (value, country)

@@ -728,3 +728,26 @@ def test_card_single_digit_change_always_fails(pan: str, pos: int, delta: int) -
     pos %= len(pan)
     changed = pan[:pos] + str((int(pan[pos]) + delta) % 10) + pan[pos + 1 :]
     assert not luhn_valid(changed)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet="0123456789", max_size=22),
+            st.text(alphabet="0123456789 -a", max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_luhn_mask_equals_luhn_valid(values: list[str | None]) -> None:
+    """The numpy Luhn a phone column runs over its long digit runs is the per-value check."""
+    import pyarrow as pa
+
+    from exposure_scan.detectors.checksums import luhn_mask
+
+    arr = pa.array(values, pa.string())
+    expected = [v is not None and luhn_valid(v) for v in values]
+    assert luhn_mask(arr).tolist() == expected
+    assert luhn_mask(arr.slice(1)).tolist() == expected[1:]

@@ -7,7 +7,7 @@ import hmac
 
 import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exposure_scan.detectors.phone import e164, parse_phone
@@ -47,3 +47,75 @@ def test_e164_matches_libphonenumber_on_parsed_values(shape: str, n: int) -> Non
 def test_keyed_hash_is_hmac_sha256(value: str, key: bytes) -> None:
     raw = value.encode("utf-8", "surrogatepass")
     assert keyed_hash(value, key) == hmac.new(key, raw, hashlib.sha256).hexdigest()[:32]
+
+
+def _drop_contained_oracle(column_hits):  # type: ignore[no-untyped-def]
+    """The obvious per-match loop that ``engine._drop_contained`` vectorises."""
+    from exposure_scan.engine import CONTAINERS
+
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for det, hits in column_hits:
+        if det.entity in CONTAINERS:
+            for c, s, e in zip(
+                hits.cell.tolist(), hits.start.tolist(), hits.end.tolist(), strict=True
+            ):
+                spans.setdefault(c, []).append((s, e, det.entity))
+    out = []
+    for det, hits in column_hits:
+        kept = []
+        for i, (c, s, e) in enumerate(
+            zip(hits.cell.tolist(), hits.start.tolist(), hits.end.tolist(), strict=True)
+        ):
+            inside = any(
+                ent != det.entity and cs <= s and e <= ce and (cs, ce) != (s, e)
+                for cs, ce, ent in spans.get(c, ())
+            )
+            if not inside:
+                kept.append(i)
+        out.append((det.entity, kept))
+    return out
+
+
+_SPAN = st.tuples(st.integers(0, 5), st.integers(0, 12), st.integers(0, 12)).map(
+    lambda t: (t[0], min(t[1], t[2]), max(t[1], t[2]))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["EMAIL_ADDRESS", "IBAN_CODE", "CRYPTO", "PHONE_NUMBER", "PERSON"]),
+            st.lists(_SPAN, max_size=8),
+        ),
+        max_size=5,
+    )
+)
+def test_drop_contained_equals_the_per_match_loop(groups) -> None:  # type: ignore[no-untyped-def]
+    """Containers (e-mail, IBAN, wallet, hash) own their characters: the vectorised drop
+    keeps exactly the matches the per-match loop keeps, including equal spans and several
+    containers in one cell."""
+    import numpy as np
+    import pyarrow as pa
+
+    from exposure_scan.detectors.base import Hits
+    from exposure_scan.engine import _drop_contained
+
+    class Det:
+        def __init__(self, entity: str) -> None:
+            self.entity = entity
+
+    column_hits = []
+    for entity, spans in groups:
+        cells = np.array([c for c, _, _ in spans], dtype=np.int64)
+        starts = np.array([s for _, s, _ in spans], dtype=np.int64)
+        ends = np.array([e for _, _, e in spans], dtype=np.int64)
+        values = pa.array([f"v{i}" for i in range(len(spans))], pa.string())
+        column_hits.append((Det(entity), Hits(cells, starts, ends, values, 0, normals=values)))
+    expected = _drop_contained_oracle(column_hits)
+    got = _drop_contained(column_hits)
+    assert len(got) == len(expected)
+    for (det, hits), (entity, kept) in zip(got, expected, strict=True):
+        assert det.entity == entity
+        assert hits.values.to_pylist() == [f"v{i}" for i in kept]
+        assert hits.normals.to_pylist() == hits.values.to_pylist()

@@ -42,8 +42,9 @@ class Detector:
     pattern: ClassVar[str]
     #: A cheaper superset of ``pattern`` for the vectorised pass (defaults to ``pattern``).
     prefilter: ClassVar[str | None] = None
-    #: The prefilter is ``^\s*(?:pattern)\s*$``: a candidate cell is then one whole match
-    #: exactly when it has no surrounding blanks, and the costly whole-cell pass is skipped.
+    #: The prefilter, less the cells ``cell_veto`` drops, is ``^\s*(?:pattern)\s*$``: a
+    #: candidate cell is then one whole match exactly when it has no surrounding blanks, and
+    #: the costly whole-cell pass is skipped.
     prefilter_is_padded_pattern: ClassVar[bool] = False
     #: Confidence of a validated match; detection confidence, not severity.
     score: ClassVar[float] = 0.9
@@ -63,8 +64,8 @@ class Detector:
     veto_before: ClassVar[str | None] = None
     #: RE2 pattern of whole cells that can hold no valid match although the prefilter lets them
     #: through (ISO timestamps for phones): such cells skip the per-cell span search and are
-    #: not counted as near misses. Anchor it (``^...$``); it must never drop a cell in which
-    #: validation could accept a match.
+    #: not counted as near misses. Anchor it (``^...$``) or make it a property of the whole
+    #: cell (nine words); it must never drop a cell in which validation could accept a match.
     cell_veto: ClassVar[str | None] = None
     #: Validation depends on the record's country (``validate_in``/``normalise_in``), taken
     #: from a column announced as the country: national phone numbers.
@@ -227,6 +228,20 @@ def check_distinct(
     if regions is not None:
         keys = pc.binary_join_element_wise(values, pc.fill_null(regions, ""), "\x1f")
     enc = pc.dictionary_encode(keys)
+    if len(enc.dictionary) > SMALL_ARRAY and getattr(detector, "check_many", None) is not None:
+        # Vectorised: the distinct keys go to Arrow without a trip through Python objects
+        # and the cache (columns of unique e-mails and phones would only churn it).
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        first = np.empty(len(enc.dictionary), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        firsts = pa.array(first)
+        regs = None
+        if regions is not None:  # as the cache path reads them: an empty region is none
+            regs = regions.take(firsts)
+            regs = pc.if_else(pc.equal(regs, ""), pa.scalar(None, pa.string()), regs)
+        many = detector.check_many(values.take(firsts), regs)
+        if many is not None:
+            return many.take(enc.indices)
     uniq: list[str] = enc.dictionary.to_pylist()
     todo = [k for k in uniq if k not in cache]
     if todo:
@@ -285,7 +300,7 @@ def find(
     cand_regions = None
     if regions is not None and detector.uses_region:
         cand_regions = pa.array(regions[idx], pa.string())
-    if detector.prefilter_is_padded_pattern and detector.cell_veto is None:
+    if detector.prefilter_is_padded_pattern:
         unpadded = pc.equal(pc.utf8_length(pc.utf8_trim(cand, _RE2_SPACE)), pc.utf8_length(cand))
         whole_np = np.asarray(unpadded.to_numpy(zero_copy_only=False), dtype=bool)
     else:

@@ -21,6 +21,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from stdnum import bic as _bic
 from stdnum import iban as _iban
@@ -78,6 +79,34 @@ def luhn_valid(digits: str) -> bool:
     if not _fits(digits, 64) or len(digits) < 2 or _NON_DIGITS.search(digits):
         return False
     return _safe(_luhn.is_valid, digits)
+
+
+def luhn_mask(digits: Any) -> Any:
+    """:func:`luhn_valid` of every value of a pyarrow string array of ASCII digits, in numpy
+    (a phone column holds millions of long digit runs to tell from card numbers). Values that
+    are not all digits, or shorter than 2, are False; nulls are False."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(digits)
+    out = np.zeros(n, dtype=bool)
+    if n == 0:
+        return out
+    lengths = pc.fill_null(pc.binary_length(digits), 0).to_numpy(zero_copy_only=False)
+    ok = pc.fill_null(pc.match_substring_regex(digits, "^[0-9]{2,64}$"), False)
+    ok_np = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
+    for length in np.unique(lengths[ok_np]).tolist():
+        rows = np.flatnonzero(ok_np & (lengths == length))
+        group = digits.take(pa.array(rows)).cast(pa.binary())
+        # a fresh array from take: its values are contiguous, offsets start at 0
+        data = np.frombuffer(group.buffers()[2], dtype=np.uint8)[: rows.size * length]
+        grid = data.reshape(rows.size, length).astype(np.int64) - 48
+        rev = grid[:, ::-1]
+        doubled = rev[:, 1::2] * 2
+        total = rev[:, 0::2].sum(axis=1) + (doubled - 9 * (doubled > 9)).sum(axis=1)
+        out[rows] = total % 10 == 0
+    return out
 
 
 def card_brand(digits: str) -> str | None:

@@ -57,6 +57,12 @@ _SEP = r"(?:\s*,\s*|\s+)"
 #: A whole name: 1-8 words, ``Surname, Given`` allowed. No digits, no other punctuation.
 NAME_CORE: Final = rf"{_TOKEN}(?:{_SEP}{_TOKEN}){{0,7}}"
 NAME_CELL: Final = rf"^\s*{NAME_CORE}\s*$"
+#: :data:`NAME_CELL` with any number of words, and the cells of that shape with nine words or
+#: more: together exactly :data:`NAME_CELL`. RE2 runs the exact shape ~15x slower in Arrow
+#: (eight copies of the Unicode letter class outgrow its DFA budget), so the vectorised pass
+#: uses these two: 10 ms instead of 150 ms per 50,000 names.
+_NAME_CELL_ANY_WORDS: Final = rf"^\s*{_TOKEN}(?:{_SEP}{_TOKEN})*\s*$"
+_NINE_WORDS: Final = r"(?:[^\s,]+(?:\s*,\s*|\s+)){8}[^\s,]"
 _STRIPPED: Final = r"(?s:\S(?:.*\S)?)"  # a whole cell without its surrounding blanks
 
 #: Cells that fill a column without holding anyone's data.
@@ -364,7 +370,8 @@ class PersonCellDetector(_CellDetector):
     entity = PERSON
     name = "person_cell"
     version = "1"
-    prefilter = NAME_CELL
+    prefilter = _NAME_CELL_ANY_WORDS
+    cell_veto = _NINE_WORDS
     prefilter_is_padded_pattern = True
     pattern = NAME_CORE
     context = frozenset({PERSON})
