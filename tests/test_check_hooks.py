@@ -168,7 +168,30 @@ CELL_WORDS = st.sampled_from(
         "Kasper",
         "as",
         "AS",
+        "Sà",
+        "AĞ",
+        "Ñoño",
+        "Straße",
+        "Ørsted",
+        "Åsa",
+        "anónimo",
+        "İzmir",
+        "Dvořák",
+        "ǅemal",
+        "ŉ",
+        "\u00a0",
+        "Gmbḥ",
+        "ſ.a.",
+        "Rossi ſ.a.",
     ]
+)
+#: Accented Latin letters (and a few look-alikes): the Arrow fold must equal fold() on them.
+LATIN = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0xC0, max_codepoint=0x24F),
+        st.sampled_from(" .,-'&\u0301\u00a0aAsS"),
+    ),
+    max_size=12,
 )
 
 
@@ -180,13 +203,14 @@ CELL_WORDS = st.sampled_from(
             st.lists(CELL_WORDS, max_size=5).map(" ".join),
             st.lists(CELL_WORDS, max_size=4).map("".join),
             st.text(max_size=12),
+            LATIN,
         ),
         max_size=12,
     )
 )
 def test_cell_check_many_equals_check(det: Detector, values: list[str]) -> None:
-    """Names, streets and places are checked in Arrow (ASCII) and per value (the rest): the
-    same normal form, the same placeholders and companies refused."""
+    """Names, streets and places are checked in Arrow (ASCII and accented Latin letters) and
+    per value (the rest): the same normal form, the same placeholders and companies refused."""
     got = det.check_many(pa.array(values, pa.string()), None).to_pylist()
     assert got == [det.check(v) for v in values]
 

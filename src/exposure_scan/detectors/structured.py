@@ -321,6 +321,30 @@ def _organisation_shape() -> str:
     return rf"(?i)(?:^|[^A-Za-z0-9])[.&]*(?:{words})[.&]*(?:$|[^A-Za-z0-9])"
 
 
+def _arrow_fold(values: pa.Array) -> pa.Array:
+    """:func:`lexicon.fold` in Arrow; exact on ASCII and :func:`_arrow_foldable` cells only."""
+    lowered = pc.utf8_normalize(pc.utf8_lower(values), "NFKD")
+    return pc.replace_substring_regex(lowered, r"\p{M}", "")
+
+
+@functools.cache
+def _arrow_foldable() -> str:
+    """RE2 of the cells :func:`_arrow_fold` folds exactly as :func:`lexicon.fold` does:
+    ASCII plus the Latin letters (U+00C0-U+024F) whose fold it gets right one by one (a
+    per-character map, so right on any string of them) and whose case-fold is not ASCII
+    (``is_organisation`` compares case-folded words with ASCII legal forms: the ASCII
+    pre-check stays a superset). Found by comparison, not listed: ``ß``, ``ø``, ``ł``, ``ſ``
+    and the like stay on the per-value path."""
+    chars = [chr(cp) for cp in range(0xC0, 0x250) if chr(cp).isalpha()]
+    got = _arrow_fold(pa.array(chars, pa.string())).to_pylist()
+    safe = [
+        c
+        for c, g in zip(chars, got, strict=True)
+        if g == fold(c) and not c.casefold().isascii() and not any(x.isspace() for x in g)
+    ]
+    return "^[\\x00-\\x7f" + "".join(safe) + "]*$"
+
+
 # --------------------------------------------------------------------------- detectors
 class _CellDetector(Detector):
     """A whole cell of a confirmed column; placeholders are near misses, not findings."""
@@ -335,31 +359,37 @@ class _CellDetector(Detector):
         return " ".join(fold(value).split())
 
     def check_many(self, values: pa.Array, regions: pa.Array | None) -> pa.Array:
-        """:meth:`check` in Arrow for ASCII cells (folding is lower-casing there), value by
-        value for the others: names and streets are checked once per distinct value, and a
-        leak holds millions of them."""
+        """:meth:`check` in Arrow for cells of ASCII and of the accented Latin letters whose
+        fold Arrow computes exactly (lower-casing, NFKD, marks dropped), value by value for
+        the others: names and streets are checked once per distinct value, and a leak holds
+        millions of them, a third with an accent in a European one."""
         ascii_ = pc.fill_null(pc.string_is_ascii(values), False)
-        normal = pc.utf8_trim(
-            pc.replace_substring_regex(pc.utf8_lower(values), _ASCII_SPACE, " "), " "
-        )
+        everything_ascii = pc.all(ascii_).as_py()
+        if everything_ascii:
+            fast_ = ascii_
+            folded = pc.utf8_lower(values)
+        else:
+            fast_ = pc.fill_null(pc.match_substring_regex(values, _arrow_foldable()), False)
+            folded = _arrow_fold(values)
+        normal = pc.utf8_trim(pc.replace_substring_regex(folded, _ASCII_SPACE, " "), " ")
         placeholder = pc.and_(
             pc.less_equal(pc.utf8_length(values), 20),
             pc.is_in(normal, value_set=_placeholder_set()),
         )
-        invalid = self._invalid_ascii(values, ascii_)
+        invalid = self._invalid_ascii(values, fast_)
         invalid = placeholder if invalid is None else pc.or_(placeholder, invalid)
         fast = pc.if_else(pc.fill_null(invalid, False), pa.scalar(None, pa.string()), normal)
-        if pc.all(ascii_).as_py():
+        if everything_ascii or pc.all(fast_).as_py():
             return fast
         slow = [
             None if a or v is None else self.check(v)
-            for v, a in zip(values.to_pylist(), ascii_.to_pylist(), strict=True)
+            for v, a in zip(values.to_pylist(), fast_.to_pylist(), strict=True)
         ]
-        return pc.if_else(ascii_, fast, pa.array(slow, pa.string()))
+        return pc.if_else(fast_, fast, pa.array(slow, pa.string()))
 
     def _invalid_ascii(self, values: pa.Array, ascii_: pa.Array) -> pa.Array | None:
-        """Further reasons, besides placeholders, that an ASCII cell is not valid (None: no
-        other reason)."""
+        """Further reasons, besides placeholders, that a cell of the Arrow path (``ascii_``:
+        ASCII and :func:`_arrow_foldable` letters) is not valid (None: no other reason)."""
         return None
 
 
