@@ -182,6 +182,8 @@ CELL_WORDS = st.sampled_from(
         "\u00a0",
         "Gmbḥ",
         "ſ.a.",
+        "Hauptstraße 1, 3º B",
+        "ºª",
         "Rossi ſ.a.",
     ]
 )

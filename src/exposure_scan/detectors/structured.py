@@ -323,24 +323,27 @@ def _organisation_shape() -> str:
 
 def _arrow_fold(values: pa.Array) -> pa.Array:
     """:func:`lexicon.fold` in Arrow; exact on ASCII and :func:`_arrow_foldable` cells only."""
-    lowered = pc.utf8_normalize(pc.utf8_lower(values), "NFKD")
+    lowered = pc.utf8_normalize(pc.replace_substring(pc.utf8_lower(values), "ß", "ss"), "NFKD")
     return pc.replace_substring_regex(lowered, r"\p{M}", "")
 
 
 @functools.cache
 def _arrow_foldable() -> str:
     """RE2 of the cells :func:`_arrow_fold` folds exactly as :func:`lexicon.fold` does:
-    ASCII plus the Latin letters (U+00C0-U+024F) whose fold it gets right one by one (a
-    per-character map, so right on any string of them) and whose case-fold is not ASCII
-    (``is_organisation`` compares case-folded words with ASCII legal forms: the ASCII
-    pre-check stays a superset). Found by comparison, not listed: ``ß``, ``ø``, ``ł``, ``ſ``
-    and the like stay on the per-value path."""
-    chars = [chr(cp) for cp in range(0xC0, 0x250) if chr(cp).isalpha()]
+    ASCII plus the Latin letters (U+00A0-U+024F) whose fold it gets right one by one (a
+    per-character map, so right on any string of them) and whose case-fold is in no legal
+    form (``is_organisation`` compares case-folded words with ASCII legal forms: the ASCII
+    pre-check stays a superset). Found by comparison, not listed: ``ø``, ``ł``, ``ſ`` and
+    the like stay on the per-value path."""
+    chars = [chr(cp) for cp in range(0xA0, 0x250) if chr(cp).isalpha()]
     got = _arrow_fold(pa.array(chars, pa.string())).to_pylist()
+    forms = _LEGAL_FORMS | _SHORT_FORMS
     safe = [
         c
         for c, g in zip(chars, got, strict=True)
-        if g == fold(c) and not c.casefold().isascii() and not any(x.isspace() for x in g)
+        if g == fold(c)
+        and not any(c.casefold() in f for f in forms)
+        and not any(x.isspace() for x in g)
     ]
     return "^[\\x00-\\x7f" + "".join(safe) + "]*$"
 
