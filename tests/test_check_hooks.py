@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import exposure_scan
 from exposure_scan.detectors import EmailDetector, PhoneDetector, default_detectors
 from exposure_scan.detectors.base import CheckCache, Detector, find
+from exposure_scan.detectors.base import min_digits as _min_digits_of
 from exposure_scan.detectors.structured import structured_detectors
 
 
@@ -378,3 +379,73 @@ def test_vectorised_check_distinct_equals_the_cached_path(
     distinct = len(set(zip(values, [r or "" for r in regions[: len(values)]], strict=True)))
     if distinct > 64:
         assert calls == [distinct]  # one vectorised call over the distinct (value, country)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "least"),
+    [
+        (r"[0-9]{3}-[0-9]{2}-[0-9]{4}", 9),
+        (r"a|1", 0),
+        (r"(?:12|3)x", 1),
+        (r"\d{4}", 4),
+        (r"[0-9a]{5}", 0),
+        (r"[^0-9]{5}", 0),
+        (r"\p{L}+[0-9]", 0),  # RE2-only syntax: no bound, never a wrong one
+        (r"(?i)\b[A-Z]{2}[0-9]{2}\b", 2),
+        (r"[0-9](?:[ -]?[0-9]){6,}", 7),
+        (r"(?:[0-9]{2})*", 0),
+        (r"7?8", 1),
+    ],
+)
+def test_min_digits_reads_the_pattern(pattern: str, least: int) -> None:
+    from exposure_scan.detectors.base import min_digits
+
+    assert min_digits(pattern) == least
+
+
+DIGIT_BOUND = [d for d in default_detectors() if d.pattern and _min_digits_of(d.pattern) > 0]
+
+
+@pytest.mark.parametrize("det", DIGIT_BOUND, ids=lambda d: d.ident)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_match_has_the_digits_min_digits_promises(det: Detector, data) -> None:  # type: ignore[no-untyped-def]
+    """The digit screen skips cells with fewer digits than ``min_digits``: sound only if no
+    string the pattern matches has fewer (generated from the pattern itself)."""
+    import re
+
+    from exposure_scan.detectors.base import min_digits
+
+    text = data.draw(st.from_regex(re.compile(det.pattern, re.ASCII), fullmatch=True))
+    if re2.fullmatch(det.pattern, text) is None:
+        return  # Python's and RE2's dialects differ on this draw: RE2 has the last word
+    assert sum(c in "0123456789" for c in text) >= min_digits(det.pattern), text
+
+
+def test_the_digit_screen_changes_nothing_but_the_work(monkeypatch) -> None:
+    """Findings and near misses are the same with and without skipping digit-poor cells."""
+    import exposure_scan.engine as engine
+    from exposure_scan.engine import BatchScanner
+    from exposure_scan.sources.base import Batch
+    from exposure_scan.testing.synthetic import customer_table
+
+    table = customer_table(3000, seed=5).table
+    text = pa.table({c: pc.cast(table[c], pa.string()) for c in table.column_names})
+    batch = Batch("t", text.combine_chunks().to_batches()[0], 0)
+
+    def run() -> object:
+        return BatchScanner(default_detectors(), b"k", False).scan(batch).canonical()
+
+    screened = run()
+    skipped: list[int] = []
+    real = engine.digit_counts
+
+    def spy(arr: pa.Array) -> object:
+        out = real(arr)
+        skipped.append(len(arr))
+        return out
+
+    monkeypatch.setattr(engine, "digit_counts", spy)
+    assert run() == screened and skipped  # the screen ran
+    monkeypatch.setattr(engine, "min_digits", lambda pattern: 0)
+    assert run() == screened

@@ -26,7 +26,16 @@ import pyarrow.compute as pc
 
 from .columns import iter_cells
 from .detectors import default_detectors
-from .detectors.base import CheckCache, Detector, Hits, applies, find, regex_mask
+from .detectors.base import (
+    CheckCache,
+    Detector,
+    Hits,
+    applies,
+    digit_counts,
+    find,
+    min_digits,
+    regex_mask,
+)
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError, SpillError
@@ -127,6 +136,7 @@ class BatchScanner:
             column_hits: list[tuple[Detector, Hits]] = []
             running = [d for d in self.detectors if applies(d, role, cells.numeric)]
             gate = self._gate(running, values)
+            digits: np.ndarray | bool | None = False  # per-cell digit counts, when needed
             for det in running:
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > CHECK_CACHE_MAX:
@@ -136,18 +146,30 @@ class BatchScanner:
                     regions = (
                         record_regions if cells.parent is None else record_regions[cells.parent]
                     )
-                if gate is None or det.requires_role:
+                # Cells that may hold a match: the gate's, less those with too few digits
+                # for any (a cell without a match holds no finding and no near miss).
+                subset = None if det.requires_role else gate
+                need = min_digits(det.pattern)
+                if need:
+                    if digits is False:
+                        digits = digit_counts(values)
+                    if isinstance(digits, np.ndarray):
+                        enough = digits >= need
+                        subset = (
+                            np.flatnonzero(enough) if subset is None else subset[enough[subset]]
+                        )
+                if subset is None or subset.size == len(values):
                     hits = find(det, values, cache, regions=regions)
-                elif gate.size == 0:
-                    continue  # no cell holds any of these detectors' shapes: no match, no miss
+                elif subset.size == 0:
+                    continue  # no cell can hold this detector's shape: no match, no miss
                 else:
                     hits = find(
                         det,
-                        values.take(pa.array(gate)),
+                        values.take(pa.array(subset)),
                         cache,
-                        regions=None if regions is None else regions[gate],
+                        regions=None if regions is None else regions[subset],
                     )
-                    hits.cell = gate[hits.cell]
+                    hits.cell = subset[hits.cell]
                 if hits.near_misses:
                     result.near_misses[(src, cells.name, det.entity)] += hits.near_misses
                 if hits.cell.size:

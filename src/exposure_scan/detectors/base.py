@@ -204,6 +204,75 @@ def regex_mask(arr: pa.Array, pattern: str) -> np.ndarray:
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+@functools.cache
+def min_digits(pattern: str) -> int:
+    """How many ASCII digits every match of ``pattern`` holds at least (0 when unknown).
+
+    A cell with fewer digits can hold no match, so no finding and no near miss: the engine
+    skips such cells for that detector without running its regex (an e-mail column is not
+    searched for card numbers cell by cell). Computed from the parsed pattern, never
+    declared, so it cannot drift from it; patterns Python's parser does not read (RE2's
+    ``\\p{L}``) give 0: no skipping."""
+    import re._constants as c
+    import re._parser as sre
+
+    digits = set(range(48, 58))
+
+    def in_class(items: Any) -> bool:
+        for op, av in items:
+            if op is c.LITERAL and av in digits:
+                continue
+            if op is c.RANGE and av[0] >= 48 and av[1] <= 57:
+                continue
+            if op is c.CATEGORY and av is c.CATEGORY_DIGIT:  # RE2's \d is [0-9]
+                continue
+            return False
+        return bool(items)
+
+    def least(items: Any) -> int:
+        total = 0
+        for op, av in items:
+            if op is c.LITERAL:
+                total += av in digits
+            elif op is c.IN:
+                total += in_class(av)
+            elif op is c.SUBPATTERN:
+                total += least(av[-1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                total += av[0] * least(av[2])
+            elif op is c.BRANCH:
+                total += min(least(b) for b in av[1])
+            elif op is c.ATOMIC_GROUP:
+                total += least(av)
+        return total
+
+    try:
+        return least(sre.parse(pattern))
+    except Exception:  # RE2-only syntax: no bound
+        return 0
+
+
+def digit_counts(arr: pa.Array) -> np.ndarray | None:
+    """ASCII digits per cell of a string array, from its buffers (None: not a string array)."""
+    if pa.types.is_string(arr.type):
+        width: type = np.int32
+    elif pa.types.is_large_string(arr.type):
+        width = np.int64
+    else:
+        return None
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=width)[arr.offset : arr.offset + n + 1]
+    if n == 0 or bufs[2] is None:
+        return np.zeros(n, dtype=np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    running = np.zeros(data.size + 1, dtype=np.int64)
+    np.cumsum((data >= 48) & (data <= 57), out=running[1:])
+    rel = offsets.astype(np.int64) - int(offsets[0])
+    counts: np.ndarray = running[rel[1:]] - running[rel[:-1]]
+    return counts
+
+
 def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
     """Indices of the cells that may hold a match: one vectorised RE2 pass in Arrow (two
     when the detector vetoes whole cells)."""
