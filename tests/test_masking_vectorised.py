@@ -3,6 +3,10 @@ distinct values, the per-value ones on odd shapes and in the reports' own code).
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable
+from typing import Any
+
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -135,3 +139,148 @@ def test_digit_mask_table(keep: int, value: str, masked: str) -> None:
 @given(values=st.lists(st.text(max_size=20), max_size=10), key=st.binary(min_size=1, max_size=40))
 def test_keyed_hashes_equal_keyed_hash(values: list[str], key: bytes) -> None:
     assert masking.keyed_hashes(values, key) == [masking.keyed_hash(v, key) for v in values]
+
+
+# --- the ASCII fast path (numpy over the array's buffers) -----------------------------------
+
+ASCII = st.text(alphabet=string.printable, max_size=40)
+ASCII_EMAILISH = st.text(alphabet="ab.@-_+9 ", max_size=12)  # odd shapes: "@", "a@.", "@.b"
+PHONEISH = st.text(alphabet="0123456789 +-()./abXZ\n", max_size=30)
+MOSTLY_ASCII = st.one_of(ASCII, ASCII, ASCII_EMAILISH, st.none(), TEXT)
+
+
+def _expect(one: Callable[[str], str], arr: Any) -> list[str | None]:
+    return [None if v is None else one(v) for v in arr.to_pylist()]
+
+
+def _arrays(values: list[str | None], cut: int) -> list[Any]:
+    """The same values as ``string``, ``large_string``, sliced (offset not a multiple of 8:
+    the validity bitmap is shifted) and chunked."""
+    arr = pa.array(values, pa.string())
+    return [
+        arr,
+        pa.array(values, pa.large_string()),
+        arr.slice(min(cut, len(arr))),
+        arr.slice(0, max(len(arr) - cut, 0)),
+        pa.chunked_array([arr.slice(0, cut), arr.slice(cut)], pa.string()),
+    ]
+
+
+def _check(many: Callable[[Any], Any], one: Callable[[str], str], values: list[str | None]) -> None:
+    for cut in (1, 3):
+        for arr in _arrays(values, cut):
+            got = many(arr)
+            got.validate(full=True)
+            assert got.type == pa.string()
+            assert got.to_pylist() == _expect(one, arr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(ASCII, st.none(), MOSTLY_ASCII), max_size=25))
+def test_generic_mask_ascii_and_mixed(values: list[str | None]) -> None:
+    _check(masking.mask_generic_many, masking.mask_generic, values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.one_of(ASCII_EMAILISH, st.emails(), st.none(), MOSTLY_ASCII), max_size=25)
+)
+def test_email_mask_ascii_and_mixed(values: list[str | None]) -> None:
+    _check(masking.mask_email_many, masking.mask_email, values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.one_of(PHONEISH, ASCII, st.none(), DIGITY), max_size=25),
+    keep=st.integers(-1, 6),
+)
+def test_digit_mask_ascii_and_mixed(values: list[str | None], keep: int) -> None:
+    _check(
+        lambda a: masking.mask_digits_keep_last_many(a, keep),
+        lambda v: masking.mask_digits_keep_last(v, keep),
+        values,
+    )
+
+
+SLOW = ("_mask_generic_arrow", "_mask_email_arrow", "_mask_digits_keep_last_arrow")
+MASKS: list[tuple[Callable[[Any], Any], Callable[[str], str]]] = [
+    (masking.mask_generic_many, masking.mask_generic),
+    (masking.mask_email_many, masking.mask_email),
+    (
+        lambda a: masking.mask_digits_keep_last_many(a, 2),
+        lambda v: masking.mask_digits_keep_last(v, 2),
+    ),
+]
+ODD_ASCII = [
+    "Mario Rossi",
+    "Via Roma 12",
+    "j.doe123@example.co.uk",
+    "+39 333 123 4567",
+    None,
+    "",
+    "@",
+    "a@.",
+    "@.",
+    "x@y",
+    "a@b@c.de",
+    "noat.example",
+    "ab@.com",
+    "@foo.com",
+    "a@b.",
+    "a@verylongdomain",
+    "tab\there\n",
+    "\x00\x7f",
+]
+
+
+def test_ascii_values_never_reach_the_slow_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path is really taken: with the pyarrow versions broken, ASCII still masks."""
+
+    def boom(*_: Any) -> Any:
+        raise AssertionError("slow path")
+
+    for name in SLOW:
+        monkeypatch.setattr(masking, name, boom)
+    arr = pa.array(ODD_ASCII * 3, pa.string())
+    for many, one in MASKS:
+        for values in (arr, arr.slice(5), pa.array(ODD_ASCII, pa.large_string())):
+            got = many(values)
+            got.validate(full=True)
+            assert got.to_pylist() == _expect(one, values)
+
+
+def test_only_non_ascii_values_take_the_slow_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str | None]] = []
+    for name in SLOW:
+        real = getattr(masking, name)
+
+        def spy(values: Any, *rest: Any, real: Any = real) -> Any:
+            seen.append(values.to_pylist())
+            return real(values, *rest)
+
+        monkeypatch.setattr(masking, name, spy)
+    arr = pa.array([*ODD_ASCII, "Niccolò Ötzi", "é@ü.de"], pa.string()).slice(2)
+    for many, one in MASKS:
+        seen.clear()
+        got = many(arr)
+        got.validate(full=True)
+        assert got.to_pylist() == _expect(one, arr)
+        assert seen == [["Niccolò Ötzi", "é@ü.de"]]
+
+
+@pytest.mark.parametrize(
+    "arr",
+    [
+        pa.array([], pa.string()),
+        pa.array([None, None, None], pa.string()),
+        pa.array(["", "", None], pa.string()),
+        pa.array(["ab", None, "cdefgh@x.yz"] * 7, pa.string()).slice(9, 5),
+        pa.array([], pa.large_string()),
+        pa.chunked_array([], pa.string()),
+    ],
+)
+def test_empty_null_and_sliced_arrays(arr: Any) -> None:
+    for many, one in MASKS:
+        got = many(arr)
+        got.validate(full=True)
+        assert got.to_pylist() == _expect(one, arr)

@@ -12,7 +12,15 @@ import functools
 import hashlib
 import hmac
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    _Bytes = npt.NDArray[np.uint8]
+    _Offsets = npt.NDArray[np.int32]
 
 _KEEP = frozenset(" -./@_+:()'\t,")
 
@@ -100,10 +108,17 @@ def mask_all(value: str) -> str:
 
 # --- the same masks over whole Arrow arrays --------------------------------------------------
 # Tables hold millions of distinct names and addresses: these give exactly what the functions
-# above give, value by value (tests/test_masking_vectorised.py checks that), in pyarrow.
+# above give, value by value (tests/test_masking_vectorised.py checks that). ASCII values (nearly
+# all of them) are masked byte by byte in numpy over the array's own buffers: one byte is one
+# character there, so every rule above is a lookup table plus a few per-value positions. Values
+# with other bytes go through the pyarrow-compute versions (``_*_arrow``), Unicode-aware.
 
+_STAR = 0x2A  # ord("*")
 _ESCAPED = {"-": "\\-", "]": "\\]", "\\": "\\\\", "^": "\\^", "\t": "\\t"}
 _NOT_KEPT = "[^" + "".join(_ESCAPED.get(c, c) for c in sorted(_KEEP)) + "]"
+# bytes.translate tables for ASCII: ``_star``, and every letter and digit starred
+_STAR_TABLE = bytes(b if chr(b) in _KEEP else _STAR for b in range(256))
+_ALNUM_TABLE = bytes(_STAR if b < 0x80 and chr(b).isalnum() else b for b in range(256))
 
 
 def _stars(arr: Any) -> Any:
@@ -119,8 +134,90 @@ def _small(values: Any) -> Any:
     return values.cast(pa.string()) if pa.types.is_large_string(values.type) else values
 
 
+def _bytewise(
+    values: Any,
+    kernel: Callable[[_Offsets, _Bytes], tuple[_Offsets, _Bytes]],
+    slow: Callable[[Any], Any],
+) -> Any:
+    """Run ``kernel`` (offsets from 0 and data bytes -> new offsets and bytes) on the ASCII
+    values of a string array, ``slow`` on the others (on all values if most are not ASCII).
+
+    The kernel sees every slot's bytes, nulls' and non-ASCII values' too (those results are
+    replaced); nulls stay null through the validity bitmap, shifted for sliced arrays.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = _small(values)
+    if isinstance(values, pa.ChunkedArray):
+        return pa.chunked_array([_bytewise(c, kernel, slow) for c in values.chunks], pa.string())
+    if not isinstance(values, pa.StringArray):
+        return slow(values)
+    n = len(values)
+    _, offsets_buf, data_buf = values.buffers()
+    if n == 0 or offsets_buf is None:
+        return slow(values)
+    offsets = np.frombuffer(offsets_buf, np.int32, count=n + 1, offset=4 * values.offset)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    if hi > lo:
+        data = np.frombuffer(data_buf, np.uint8, count=hi - lo, offset=lo)
+    else:
+        data = np.zeros(0, np.uint8)
+    odd = None
+    if data.size and data.max() >= 0x80:  # UTF-8 sequences: not one byte per character
+        odd = np.zeros(n, np.bool_)
+        odd[np.searchsorted(offsets[1:], np.flatnonzero(data >= 0x80) + lo, side="right")] = True
+        if odd.sum() * 2 > n:  # mostly non-Latin text: the byte pass would be thrown away
+            return slow(values)
+    new_offsets, new_data = kernel((offsets - lo).astype(np.int32), data)
+    validity = None
+    if values.null_count:
+        bitmap = values.buffers()[0]
+        if values.offset == 0:
+            validity = bitmap
+        else:
+            bits = np.unpackbits(np.frombuffer(bitmap, np.uint8), bitorder="little")
+            validity = pa.py_buffer(
+                np.packbits(bits[values.offset : values.offset + n], bitorder="little")
+            )
+    out = pa.StringArray.from_buffers(
+        n, pa.py_buffer(new_offsets), pa.py_buffer(new_data), validity, values.null_count
+    )
+    if odd is None:
+        return out
+    mask = pa.array(odd)
+    return pc.replace_with_mask(out, mask, slow(values.filter(mask)))
+
+
+def _translate(data: _Bytes, table: bytes) -> _Bytes:
+    """``table[byte]`` for every byte, writable: ``bytes.translate`` is a C loop, four times
+    faster than numpy's fancy indexing."""
+    import numpy as np
+
+    return np.frombuffer(bytearray(data).translate(table), np.uint8)
+
+
+def _restore(out: _Bytes, data: _Bytes, positions: npt.NDArray[np.integer[Any]]) -> None:
+    out[positions] = data[positions]
+
+
+def _generic_kernel(offsets: _Offsets, data: _Bytes) -> tuple[_Offsets, _Bytes]:
+    """``_star`` of every byte, then the first byte of values longer than 5 put back."""
+    import numpy as np
+
+    out = _translate(data, _STAR_TABLE)
+    _restore(out, data, offsets[:-1][np.diff(offsets) > 5])
+    return offsets, out
+
+
 def mask_generic_many(values: Any) -> Any:
     """:func:`mask_generic` of every value of a string array."""
+    return _bytewise(values, _generic_kernel, _mask_generic_arrow)
+
+
+def _mask_generic_arrow(values: Any) -> Any:
+    """Non-ASCII values: pyarrow's kernels count characters, not bytes."""
     import pyarrow.compute as pc
 
     values = _small(values)
@@ -145,8 +242,73 @@ def _first_then_stars(part: Any) -> Any:
     return pc.if_else(pc.greater(pc.utf8_length(part), 1), joined, "*")
 
 
+def _last_in_value(found: npt.NDArray[np.intp], bounds: npt.NDArray[np.int64]) -> Any:
+    """Per value (``bounds``: its offsets), the last of the ascending positions ``found``
+    inside it, -1 where there is none."""
+    import numpy as np
+
+    if not found.size:
+        return np.full(bounds.size - 1, -1, np.int64)
+    before = np.searchsorted(found, bounds)  # queries ascend: cheaper than asking per position
+    return np.where(before[1:] > before[:-1], found[before[1:] - 1], -1)
+
+
+def _ranges(first: npt.NDArray[np.int64], length: npt.NDArray[np.int64]) -> Any:
+    """Every position of the ranges ``[first, first + length)``, in order."""
+    import numpy as np
+
+    ends = np.cumsum(length)
+    return np.arange(ends[-1] if ends.size else 0) + np.repeat(first - ends + length, length)
+
+
+def _email_kernel(offsets: _Offsets, data: _Bytes) -> tuple[_Offsets, _Bytes]:
+    """:func:`mask_email` on ASCII bytes: all stars, then what shows put back (first
+    characters, the last "@", the last "." after it and the TLD; values without them are
+    :func:`mask_generic`'d), and an empty local part or host is one ``*``: the only way a
+    value grows."""
+    import numpy as np
+
+    n = len(offsets) - 1
+    bounds = offsets.astype(np.int64)
+    start, end = bounds[:-1], bounds[1:]
+    at = _last_in_value(np.flatnonzero(data == 0x40), bounds)
+    dot = _last_in_value(np.flatnonzero(data == 0x2E), bounds)
+    has_at = at >= 0
+    has_dot = has_at & (dot > at)
+    out = np.full(data.size, _STAR, np.uint8)
+    plain = np.where(has_at, at, start)[~has_dot]  # no "@": the value; no ".": the domain
+    if plain.size:
+        inside = _ranges(plain, end[~has_dot] - plain)
+        out[inside] = _translate(data[inside], _STAR_TABLE)
+    _restore(out, data, at[has_dot])
+    _restore(out, data, _ranges(dot[has_dot], end[has_dot] - dot[has_dot]))  # ".tld"
+    s, a = start[has_at], at[has_at]
+    d, a_d = dot[has_dot], at[has_dot]
+    heads = [
+        start[~has_at & (end - start > 5)],  # no "@": mask_generic(value)
+        s[a - s > 1],  # local part
+        a_d[d - a_d > 2] + 1,  # host
+        at[has_at & ~has_dot & (end - at > 6)] + 1,  # no "." after "@": mask_generic(domain)
+    ]
+    _restore(out, data, np.concatenate(heads))
+    empty_local = a == s
+    empty_host = d == a_d + 1
+    if not (empty_local.any() or empty_host.any()):
+        return offsets, out
+    grown = np.zeros(n + 1, np.int32)
+    grown[1:][has_at] += empty_local
+    grown[1:][has_dot] += empty_host
+    where = np.sort(np.concatenate([a[empty_local], d[empty_host]]))
+    return offsets + np.cumsum(grown, dtype=np.int32), np.insert(out, where, _STAR)
+
+
 def mask_email_many(values: Any) -> Any:
-    """:func:`mask_email` of every value of a string array (odd shapes: value by value)."""
+    """:func:`mask_email` of every value of a string array."""
+    return _bytewise(values, _email_kernel, _mask_email_arrow)
+
+
+def _mask_email_arrow(values: Any) -> Any:
+    """Non-ASCII values: split by a regex in pyarrow, odd shapes value by value."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -169,9 +331,27 @@ def mask_email_many(values: Any) -> Any:
 
 
 def mask_digits_keep_last_many(values: Any, keep: int) -> Any:
-    """:func:`mask_digits_keep_last` of every value of a string array. ASCII values run in
-    pyarrow (the part before the last ``keep`` digits is starred, letters after it too);
-    others (Unicode digits and letters) value by value."""
+    """:func:`mask_digits_keep_last` of every value of a string array."""
+    import numpy as np
+
+    def kernel(offsets: _Offsets, data: _Bytes) -> tuple[_Offsets, _Bytes]:
+        """Every letter and digit starred, then each value's last ``keep`` digits put back:
+        with the digits' positions, value ``v``'s are ``digits[before[v]:before[v + 1]]``."""
+        out = _translate(data, _ALNUM_TABLE)
+        digits = np.flatnonzero((data >= 0x30) & (data <= 0x39))
+        before = np.searchsorted(digits, offsets)
+        most = int(np.diff(before).max(initial=0))
+        for back in range(1, min(keep, most) + 1):
+            last = before[1:] - back
+            _restore(out, data, digits[last[last >= before[:-1]]])
+        return offsets, out
+
+    return _bytewise(values, kernel, lambda v: _mask_digits_keep_last_arrow(v, keep))
+
+
+def _mask_digits_keep_last_arrow(values: Any, keep: int) -> Any:
+    """Non-ASCII arrays: ASCII values in pyarrow (the part before the last ``keep`` digits is
+    starred, letters after it too); others (Unicode digits and letters) value by value."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
