@@ -136,9 +136,27 @@ def test_digit_mask_table(keep: int, value: str, masked: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(values=st.lists(st.text(max_size=20), max_size=10), key=st.binary(min_size=1, max_size=40))
+@given(values=st.lists(st.text(max_size=20), max_size=10), key=st.binary(min_size=1, max_size=100))
 def test_keyed_hashes_equal_keyed_hash(values: list[str], key: bytes) -> None:
+    """HMAC spelt out as two SHA-256 passes equals ``hmac`` (keys over the 64-byte block
+    are hashed first, as RFC 2104 says)."""
     assert masking.keyed_hashes(values, key) == [masking.keyed_hash(v, key) for v in values]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=12),
+    key=st.binary(min_size=1, max_size=80),
+)
+def test_keyed_hashes_array_keeps_nulls_slices_and_types(
+    values: list[str | None], key: bytes
+) -> None:
+    expected = [None if v is None else masking.keyed_hash(v, key) for v in values]
+    for arr in (pa.array(values, pa.string()), pa.array(values, pa.large_string())):
+        got = masking.keyed_hashes_array(arr, key)
+        got.validate(full=True)
+        assert got.to_pylist() == expected
+        assert masking.keyed_hashes_array(arr.slice(1), key).to_pylist() == expected[1:]
 
 
 # --- the ASCII fast path (numpy over the array's buffers) -----------------------------------
@@ -284,3 +302,10 @@ def test_empty_null_and_sliced_arrays(arr: Any) -> None:
         got = many(arr)
         got.validate(full=True)
         assert got.to_pylist() == _expect(one, arr)
+
+
+@pytest.mark.parametrize("size", [1, 32, 63, 64, 65, 200])
+def test_keyed_hashes_of_every_key_length(size: int) -> None:
+    key = bytes(range(size % 256)) * (size // 256) + bytes(range(size % 256))
+    values = ["", "a", "+393331234567", "Müller"]
+    assert masking.keyed_hashes(values, key) == [masking.keyed_hash(v, key) for v in values]

@@ -47,7 +47,7 @@ from .findings import (
     SpilledFindings,
     compact,
 )
-from .masking import keyed_hashes, new_key
+from .masking import keyed_hashes_array, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
 from .sources.base import Batch, SourceAccount
@@ -221,12 +221,11 @@ class BatchScanner:
             masks = pa.array([det.mask(v) for v in enc.dictionary.to_pylist()], pa.string())
         masked = masks.take(enc.indices)
         if normals is None:
-            forms = [det.normalise(v) for v in enc.dictionary.to_pylist()]
-            hashes = pa.array(keyed_hashes(forms, self.key), pa.string())
-            return masked, hashes.take(enc.indices)
+            forms = pa.array([det.normalise(v) for v in enc.dictionary.to_pylist()], pa.string())
+            return masked, keyed_hashes_array(forms, self.key).take(enc.indices)
         norm_enc = pc.dictionary_encode(normals)
-        digests = keyed_hashes(norm_enc.dictionary.to_pylist(), self.key)
-        return masked, pa.array(digests, pa.string()).take(norm_enc.indices)
+        digests = keyed_hashes_array(norm_enc.dictionary, self.key)
+        return masked, digests.take(norm_enc.indices)
 
     def detector_entities(self) -> dict[str, str]:
         out = {d.ident: d.entity for d in self.detectors}
