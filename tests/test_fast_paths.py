@@ -119,3 +119,41 @@ def test_drop_contained_equals_the_per_match_loop(groups) -> None:  # type: igno
         assert det.entity == entity
         assert hits.values.to_pylist() == [f"v{i}" for i in kept]
         assert hits.normals.to_pylist() == hits.values.to_pylist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.text(alphabet="0123456789 +-()éx\u0663", max_size=14)),
+        max_size=20,
+    ),
+    start=st.integers(0, 3),
+    large=st.booleans(),
+)
+def test_bytewise_facts_equal_the_regex_kernels(
+    values: list[str | None], start: int, large: bool
+) -> None:
+    """Digits kept, digits and runs counted, '(' counted from the Arrow buffers: what the
+    regex kernels give, on slices, nulls, non-ASCII digits (not ASCII digits) and both
+    string types."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from exposure_scan.detectors import bytewise
+
+    arr = pa.array(values, pa.large_string() if large else pa.string()).slice(start)
+    filled = pc.fill_null(arr, "")
+    kept = bytewise.keep_digits(arr)
+    kept.validate(full=True)
+    assert kept.to_pylist() == pc.replace_substring_regex(arr, "[^0-9]", "").to_pylist()
+    counts = bytewise.digit_counts(arr)
+    assert counts is not None
+    assert (
+        counts.tolist()
+        == pc.utf8_length(pc.replace_substring_regex(filled, "[^0-9]", "")).to_pylist()
+    )
+    assert (
+        bytewise.digit_runs(filled).tolist()
+        == pc.count_substring_regex(filled, "[0-9]+").to_pylist()
+    )
+    assert bytewise.byte_counts(filled, "(").tolist() == pc.count_substring(filled, "(").to_pylist()

@@ -31,11 +31,11 @@ from .detectors.base import (
     Detector,
     Hits,
     applies,
-    digit_counts,
     find,
     min_digits,
     regex_mask,
 )
+from .detectors.bytewise import digit_counts
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError, SpillError

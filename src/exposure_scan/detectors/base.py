@@ -252,27 +252,6 @@ def min_digits(pattern: str) -> int:
         return 0
 
 
-def digit_counts(arr: pa.Array) -> np.ndarray | None:
-    """ASCII digits per cell of a string array, from its buffers (None: not a string array)."""
-    if pa.types.is_string(arr.type):
-        width: type = np.int32
-    elif pa.types.is_large_string(arr.type):
-        width = np.int64
-    else:
-        return None
-    n = len(arr)
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=width)[arr.offset : arr.offset + n + 1]
-    if n == 0 or bufs[2] is None:
-        return np.zeros(n, dtype=np.int64)
-    data = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    running = np.zeros(data.size + 1, dtype=np.int64)
-    np.cumsum((data >= 48) & (data <= 57), out=running[1:])
-    rel = offsets.astype(np.int64) - int(offsets[0])
-    counts: np.ndarray = running[rel[1:]] - running[rel[:-1]]
-    return counts
-
-
 def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
     """Indices of the cells that may hold a match: one vectorised RE2 pass in Arrow (two
     when the detector vetoes whole cells)."""

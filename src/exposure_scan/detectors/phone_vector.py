@@ -28,7 +28,7 @@ from phonenumbers import PhoneNumberType
 from phonenumbers.phonenumberutil import _FIRST_GROUP_PATTERN
 from stdnum import ean
 
-from . import checksums
+from . import bytewise, checksums
 from .phone import (
     _MAX_DIGITS,
     _MIN_DIGITS,
@@ -340,9 +340,9 @@ class _Values:
         stripped = pc.utf8_trim(filled, " ")
         decidable = _re(stripped, _DECIDABLE) & ~refused & valid
         self.s = stripped
-        self.digits = pc.replace_substring_regex(stripped, "[^0-9]", "")
-        self.nd = _lengths(self.digits)
-        self.groups = _runs(stripped, "[0-9]+")
+        self.digits = bytewise.keep_digits(stripped)
+        self.nd = bytewise.digit_counts(stripped)
+        self.groups = bytewise.digit_runs(stripped)
         in_range = (self.nd >= _MIN_DIGITS) & (self.nd <= _MAX_DIGITS + 2)
         self.fallback = valid & ~refused & ~decidable & in_range
         work = decidable & in_range
@@ -350,7 +350,7 @@ class _Values:
         if idx.size == 0:
             return
         s = stripped.take(pa.array(idx))
-        something_else = _runs(s, r"\(") != _runs(s, r"\)")
+        something_else = bytewise.byte_counts(s, "(") != bytewise.byte_counts(s, ")")
         something_else |= _re(s, _AMOUNT) | _re(s, _DATE)
         numeric = _re(s, _NUMERIC)
         something_else |= numeric & (~_re(s, _TRUNK_FIRST) | _re(s, _PADDED_QUAD))

@@ -1,0 +1,91 @@
+"""Per-cell facts about ASCII bytes of a string array, read from its Arrow buffers in numpy.
+
+An ASCII byte never occurs inside a multi-byte UTF-8 character, so counting or keeping the
+bytes ``0``-``9`` (or ``(``) of a cell is exact on any valid UTF-8 text. These replace regex
+kernels (``[^0-9]`` removed, ``[0-9]+`` counted) that cost 10-20 ms per 64k phone numbers
+each, a cost paid on every batch of every phone column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+
+def _parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """(offsets relative to the first value, the values' bytes), None: not a string array."""
+    if pa.types.is_string(arr.type):
+        width: type = np.int32
+    elif pa.types.is_large_string(arr.type):
+        width = np.int64
+    else:
+        return None
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=width)[arr.offset : arr.offset + n + 1].astype(np.int64)
+    if n == 0 or bufs[2] is None:
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    data = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return offsets - offsets[0], data
+
+
+def _per_cell(offsets: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    running = np.zeros(flags.size + 1, dtype=np.int64)
+    np.cumsum(flags, out=running[1:])
+    counts: np.ndarray = running[offsets[1:]] - running[offsets[:-1]]
+    return counts
+
+
+def _digits(data: np.ndarray) -> np.ndarray:
+    flags: np.ndarray = (data >= 48) & (data <= 57)
+    return flags
+
+
+def digit_counts(arr: pa.Array) -> np.ndarray | None:
+    """ASCII digits per cell (None: not a string array)."""
+    parts = _parts(arr)
+    if parts is None:
+        return None
+    offsets, data = parts
+    return _per_cell(offsets, _digits(data))
+
+
+def byte_counts(arr: pa.Array, byte: str) -> np.ndarray:
+    """Occurrences of one ASCII character per cell of a string array."""
+    parts = _parts(arr)
+    assert parts is not None, arr.type
+    offsets, data = parts
+    return _per_cell(offsets, data == ord(byte))
+
+
+def digit_runs(arr: pa.Array) -> np.ndarray:
+    """Maximal runs of ASCII digits per cell (``count_substring_regex(arr, "[0-9]+")``)."""
+    parts = _parts(arr)
+    assert parts is not None, arr.type
+    offsets, data = parts
+    digit = _digits(data)
+    starts = digit.copy()
+    starts[1:] &= ~digit[:-1]
+    firsts = offsets[:-1][offsets[:-1] < data.size]  # a run never continues across cells
+    starts[firsts] = digit[firsts]
+    return _per_cell(offsets, starts)
+
+
+def keep_digits(arr: pa.Array) -> pa.Array:
+    """Each cell with everything but its ASCII digits removed, as a ``string`` array (null
+    stays null): ``replace_substring_regex(arr, "[^0-9]", "")``."""
+    parts = _parts(arr)
+    assert parts is not None, arr.type
+    offsets, data = parts
+    digit = _digits(data)
+    counts = _per_cell(offsets, digit)
+    new_offsets = np.zeros(len(arr) + 1, dtype=np.int32)
+    np.cumsum(counts, out=new_offsets[1:])
+    validity = arr.is_valid().buffers()[1] if arr.null_count else None
+    return pa.StringArray.from_buffers(
+        len(arr),
+        pa.py_buffer(new_offsets),
+        pa.py_buffer(data[digit].tobytes()),
+        validity,
+        arr.null_count,
+    )
