@@ -98,7 +98,8 @@ def _runs(arr: pa.Array, pattern: str) -> np.ndarray:
 
 
 def _missing(results: np.ndarray) -> np.ndarray:
-    return np.array([r is None for r in results], dtype=bool)
+    missing: np.ndarray = np.equal(results, None)
+    return missing
 
 
 def _strings(arr: pa.Array) -> np.ndarray:
@@ -593,16 +594,20 @@ def decide(
     v = _Values(values)
     result, fallback = v.result, v.fallback
     national = np.flatnonzero(v.national)
-    if record_regions is None:
-        record = np.full(v.n, None, dtype=object)
-    else:
-        record = np.asarray(record_regions.to_pylist(), dtype=object)
+    # record countries as codes into their distinct names (-1: none): no Python object per row
+    names: list[str] = []
+    code = np.full(v.n, -1, dtype=np.int64)
+    if record_regions is not None:
+        enc = pc.dictionary_encode(record_regions)
+        names = enc.dictionary.to_pylist()
+        code = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     pending = national
     if record_regions is not None and national.size:
-        codes = record[national]
-        general: list[np.ndarray] = [national[np.array([r is None for r in codes], dtype=bool)]]
-        for region in {r for r in codes if r is not None}:
-            rows = national[codes == region]
+        codes = code[national]
+        general: list[np.ndarray] = [national[codes == -1]]
+        for k in np.unique(codes[codes >= 0]).tolist():
+            region = names[k]
+            rows = national[codes == k]
             if not isinstance(region, str) or region != region.upper():
                 fallback[rows] = True  # the per-value path decides odd spellings
             elif _region_plan(region) is None:
@@ -620,7 +625,7 @@ def decide(
     result[pending] = answer
     fallback[pending[fb]] = True
     for i in np.flatnonzero(fallback):
-        value, region = values[i].as_py(), record[i]
+        value, region = values[i].as_py(), (names[code[i]] if code[i] >= 0 else None)
         ok = detector.validate_in(value, region)
         result[i] = detector.normalise_in(value, region) if ok else None
     return pa.array(result, type=pa.string()), int(fallback.sum())
