@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import exposure_scan
 from exposure_scan.detectors import EmailDetector, PhoneDetector, default_detectors
-from exposure_scan.detectors.base import CheckCache, Detector, find
+from exposure_scan.detectors.base import CheckCache, Detector, Hits, find
 from exposure_scan.detectors.base import min_digits as _min_digits_of
 from exposure_scan.detectors.structured import structured_detectors
 
@@ -222,7 +222,7 @@ PADDED = [d for d in default_detectors() if d.prefilter_is_padded_pattern]
 
 
 @pytest.mark.parametrize("det", PADDED, ids=lambda d: d.ident)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     values=st.lists(
         st.one_of(
@@ -230,6 +230,11 @@ PADDED = [d for d in default_detectors() if d.prefilter_is_padded_pattern]
             st.lists(CELL_WORDS, min_size=6, max_size=11).map(" ".join),
             st.lists(CELL_WORDS, min_size=6, max_size=11).map(", ".join),
             st.text(alphabet=st.sampled_from("aZé ' -.\t\n\x0b\u00a0,1"), max_size=24),
+            st.tuples(
+                st.text(alphabet=" \t\n\r\x0c", max_size=3),
+                st.lists(CELL_WORDS, min_size=1, max_size=9).map(" ".join),
+                st.text(alphabet=" \t\n\r\x0c", max_size=3),
+            ).map("".join),
         ),
         max_size=12,
     )
@@ -252,8 +257,21 @@ def test_padded_prefilter_skips_the_whole_cell_pass_exactly(
 
     arr = pa.array(values, pa.string())
     a, b = find(det, arr, {}), find(Unflagged(), arr, {})
-    assert a.cell.tolist() == b.cell.tolist()
-    assert a.start.tolist() == b.start.tolist() and a.end.tolist() == b.end.tolist()
+
+    def rows(h: Hits) -> list[tuple[object, ...]]:
+        normals = [None] * h.cell.size if h.normals is None else h.normals.to_pylist()
+        return sorted(
+            zip(
+                h.cell.tolist(),
+                h.start.tolist(),
+                h.end.tolist(),
+                pa.array(h.values, pa.string()).to_pylist(),
+                normals,
+                strict=True,
+            )
+        )
+
+    assert rows(a) == rows(b)  # cell, span, value and normal form of every match
     assert a.near_misses == b.near_misses
 
 

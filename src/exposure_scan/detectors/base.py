@@ -348,9 +348,15 @@ def find(
     cand_regions = None
     if regions is not None and detector.uses_region:
         cand_regions = pa.array(regions[idx], pa.string())
+    starts = None  # where each whole-cell match starts (None: at 0)
     if detector.prefilter_is_padded_pattern:
-        unpadded = pc.equal(pc.utf8_length(pc.utf8_trim(cand, _RE2_SPACE)), pc.utf8_length(cand))
-        whole_np = np.asarray(unpadded.to_numpy(zero_copy_only=False), dtype=bool)
+        # Every candidate is ``^\s*(?:pattern)\s*$``: its match is the cell without its
+        # blanks (what RE2 finds in it: tested), no span search needed.
+        whole_np = np.ones(len(cand), dtype=bool)
+        length = pc.utf8_length(cand)
+        starts = pc.subtract(length, pc.utf8_length(pc.utf8_ltrim(cand, _RE2_SPACE)))
+        starts = starts.to_numpy(zero_copy_only=False).astype(np.int64)
+        cand = pc.utf8_trim(cand, _RE2_SPACE)
     else:
         whole_np = regex_mask(cand, f"^(?:{detector.pattern})$")
     whole = pa.array(whole_np)
@@ -363,11 +369,12 @@ def find(
         valid = normals.is_valid()
         ok = valid.to_numpy(zero_copy_only=False)
         lengths = pc.utf8_length(w_vals).to_numpy(zero_copy_only=False).astype(np.int64)
+        w_starts = np.zeros(len(w_vals), dtype=np.int64) if starts is None else starts[whole_np]
         parts.append(
             Hits(
                 w_idx[ok],
-                np.zeros(int(ok.sum()), dtype=np.int64),
-                lengths[ok],
+                w_starts[ok],
+                w_starts[ok] + lengths[ok],
                 w_vals.filter(valid),
                 int((~ok).sum()),
                 normals=normals.filter(valid),
