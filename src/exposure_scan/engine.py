@@ -65,6 +65,14 @@ GATE_PROBE = 2048
 GATE_USEFUL_SHARE = 0.5
 
 
+def _gated(detector: Detector) -> bool:
+    """Whether the union gate covers ``detector``: pattern detectors whose matches need no
+    digit (e-mails, VINs, fiscal codes...). The others skip digit-poor cells by the digit
+    screen, a cheaper test than a union with their patterns in it; context-confirmed cell
+    detectors see every cell of their column."""
+    return not detector.requires_role and min_digits(detector.pattern) == 0
+
+
 class BatchScanner:
     """Scans batches with a fixed detector list; one per process, reused across batches."""
 
@@ -148,7 +156,7 @@ class BatchScanner:
                     )
                 # Cells that may hold a match: the gate's, less those with too few digits
                 # for any (a cell without a match holds no finding and no near miss).
-                subset = None if det.requires_role else gate
+                subset = gate if _gated(det) else None
                 need = min_digits(det.pattern)
                 if need:
                     if digits is False:
@@ -192,7 +200,7 @@ class BatchScanner:
         three times the separate passes it was meant to save, and it would drop nothing:
         a probe of the first cells decides, and a column most of whose probed cells pass
         goes straight to the detectors."""
-        gated = tuple(d for d in running if not d.requires_role)
+        gated = tuple(d for d in running if _gated(d))
         if len(gated) < 4 or len(values) < GATE_MIN_CELLS:
             return None
         key = tuple(d.ident for d in gated)
