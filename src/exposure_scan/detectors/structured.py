@@ -305,6 +305,7 @@ def is_country(cell: str) -> bool:
 
 #: Python's ``str.split()`` separators among ASCII characters (RE2's ``\s`` lacks some).
 _ASCII_SPACE: Final = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+_ODD_SPACE: Final = r"[\t\n\x0b\x0c\r\x1c-\x1f]|  "  # where _ASCII_SPACE changes something
 
 
 @functools.cache
@@ -322,9 +323,27 @@ def _organisation_shape() -> str:
 
 
 def _arrow_fold(values: pa.Array) -> pa.Array:
-    """:func:`lexicon.fold` in Arrow; exact on ASCII and :func:`_arrow_foldable` cells only."""
-    lowered = pc.utf8_normalize(pc.replace_substring(pc.utf8_lower(values), "ß", "ss"), "NFKD")
-    return pc.replace_substring_regex(lowered, r"\p{M}", "")
+    """:func:`lexicon.fold` in Arrow; exact on ASCII and :func:`_arrow_foldable` cells only.
+    Only the non-ASCII cells are decomposed (lower-casing is all an ASCII cell needs)."""
+    lowered = pc.utf8_lower(values)
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
+    rows = np.flatnonzero(other.to_numpy(zero_copy_only=False))
+    if rows.size == 0:
+        return lowered
+    accented = pc.replace_substring(lowered.take(pa.array(rows)), "ß", "ss")
+    folded = pc.replace_substring_regex(pc.utf8_normalize(accented, "NFKD"), r"\p{M}", "")
+    return pc.replace_with_mask(lowered, other, folded)
+
+
+def _single_spaced(values: pa.Array) -> pa.Array:
+    """Runs of ASCII blanks as one space (what ``" ".join(s.split())`` does to them), the
+    copy made only of the cells that have another blank than a lone space."""
+    other = pc.fill_null(pc.match_substring_regex(values, _ODD_SPACE), False)
+    rows = np.flatnonzero(other.to_numpy(zero_copy_only=False))
+    if rows.size == 0:
+        return values
+    fixed = pc.replace_substring_regex(values.take(pa.array(rows)), _ASCII_SPACE, " ")
+    return pc.replace_with_mask(values, other, fixed)
 
 
 @functools.cache
@@ -374,7 +393,7 @@ class _CellDetector(Detector):
         else:
             fast_ = pc.fill_null(pc.match_substring_regex(values, _arrow_foldable()), False)
             folded = _arrow_fold(values)
-        normal = pc.utf8_trim(pc.replace_substring_regex(folded, _ASCII_SPACE, " "), " ")
+        normal = pc.utf8_trim(_single_spaced(folded), " ")
         placeholder = pc.and_(
             pc.less_equal(pc.utf8_length(values), 20),
             pc.is_in(normal, value_set=_placeholder_set()),
