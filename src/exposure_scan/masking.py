@@ -58,7 +58,7 @@ def keyed_hashes_array(values: Any, key: bytes) -> Any:
     if pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
     inner_copy, outer_copy = (s.copy for s in _pads(key))
-    digests = []
+    digests: list[bytes] = []
     append = digests.append
     blank = b""
     for data in values.cast(pa.binary()).to_pylist():

@@ -98,7 +98,7 @@ def _runs(arr: pa.Array, pattern: str) -> np.ndarray:
 
 
 def _missing(results: np.ndarray) -> np.ndarray:
-    missing: np.ndarray = np.equal(results, None)
+    missing: np.ndarray = np.equal(results, None)  # type: ignore[call-overload]
     return missing
 
 
@@ -342,7 +342,9 @@ class _Values:
         decidable = _re(stripped, _DECIDABLE) & ~refused & valid
         self.s = stripped
         self.digits = bytewise.keep_digits(stripped)
-        self.nd = bytewise.digit_counts(stripped)
+        nd = bytewise.digit_counts(stripped)
+        assert nd is not None  # a string array
+        self.nd: np.ndarray = nd
         self.groups = bytewise.digit_runs(stripped)
         in_range = (self.nd >= _MIN_DIGITS) & (self.nd <= _MAX_DIGITS + 2)
         self.fallback = valid & ~refused & ~decidable & in_range
