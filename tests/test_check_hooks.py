@@ -242,15 +242,17 @@ PADDED = [d for d in default_detectors() if d.prefilter_is_padded_pattern]
 def test_padded_prefilter_skips_the_whole_cell_pass_exactly(
     det: Detector, values: list[str]
 ) -> None:
-    """A detector whose prefilter (less the cells its veto drops) is
+    """A detector every candidate of which (prefilter, less the cells its veto drops) is
     ``^\\s*(?:pattern)\\s*$`` finds whole cells by trimming RE2's blanks instead of a
-    second regex pass: the same hits as with the pass."""
+    second regex pass and a span search: the same hits as with them."""
     padded = re2.compile(rf"^\s*(?:{det.pattern})\s*$")
     prefilter = re2.compile(det.prefilter or det.pattern)
     veto = re2.compile(det.cell_veto) if det.cell_veto else None
     for v in values:
         shaped = prefilter.search(v) is not None and not (veto and veto.search(v))
-        assert (padded.search(v) is not None) == shaped, v
+        assert padded.search(v) is not None or not shaped, v  # every candidate: one match
+        if det.name == "person_cell":  # and the name shape is exactly NAME_CELL
+            assert (padded.search(v) is not None) == shaped, v
 
     class Unflagged(type(det)):  # type: ignore[misc]
         prefilter_is_padded_pattern = False

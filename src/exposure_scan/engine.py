@@ -219,16 +219,21 @@ class BatchScanner:
     def _mask_and_hash(
         self, det: Any, vals: pa.Array, normals: pa.Array | None = None
     ) -> tuple[pa.Array, pa.Array]:
-        """Masked value and keyed hash per match, each computed once per distinct value
-        (masks) and distinct normal form (hashes); ``normals`` come from validation, which
-        already computed them (national phones depend on the record's country)."""
-        enc = pc.dictionary_encode(vals)
+        """Masked value and keyed hash per match. Hashes are computed once per distinct
+        normal form (``normals`` come from validation, which already computed them: national
+        phones depend on the record's country); vectorised masks run on every match (cheaper
+        than finding the distinct values of a column of unique e-mails), per-value masks and
+        normal forms once per distinct value."""
         many = getattr(det, "mask_many", None)  # NER and duck-typed detectors may lack it
-        masks = many(enc.dictionary) if many is not None else None
-        if masks is None:
+        masked = many(vals) if many is not None else None
+        enc = None
+        if masked is None:
+            enc = pc.dictionary_encode(vals)
             masks = pa.array([det.mask(v) for v in enc.dictionary.to_pylist()], pa.string())
-        masked = masks.take(enc.indices)
+            masked = masks.take(enc.indices)
         if normals is None:
+            if enc is None:
+                enc = pc.dictionary_encode(vals)
             forms = pa.array([det.normalise(v) for v in enc.dictionary.to_pylist()], pa.string())
             return masked, keyed_hashes_array(forms, self.key).take(enc.indices)
         norm_enc = pc.dictionary_encode(normals)

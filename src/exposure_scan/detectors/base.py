@@ -42,9 +42,9 @@ class Detector:
     pattern: ClassVar[str]
     #: A cheaper superset of ``pattern`` for the vectorised pass (defaults to ``pattern``).
     prefilter: ClassVar[str | None] = None
-    #: The prefilter, less the cells ``cell_veto`` drops, is ``^\s*(?:pattern)\s*$``: a
-    #: candidate cell is then one whole match exactly when it has no surrounding blanks, and
-    #: the costly whole-cell pass is skipped.
+    #: Every cell the prefilter admits (and ``cell_veto`` keeps) is ``^\s*(?:pattern)\s*$``:
+    #: its one match is then the cell without its surrounding blanks, and the whole-cell
+    #: pass and the span search are skipped.
     prefilter_is_padded_pattern: ClassVar[bool] = False
     #: Confidence of a validated match; detection confidence, not severity.
     score: ClassVar[float] = 0.9

@@ -447,6 +447,7 @@ class PostalAddressCellDetector(_CellDetector):
     name = "postal_address_cell"
     version = "1"
     prefilter = r"\p{L}"
+    prefilter_is_padded_pattern = True  # a cell with a letter is blanks around one match
     pattern = _STRIPPED
     context = frozenset({POSTAL_ADDRESS})
 
@@ -459,6 +460,7 @@ class LocationCellDetector(_CellDetector):
     name = "location_cell"
     version = "1"
     prefilter = r"[\p{L}\p{N}]"
+    prefilter_is_padded_pattern = True  # a cell with a letter or digit: blanks around one match
     pattern = _STRIPPED
     numeric = True
     context = frozenset({LOCATION})
