@@ -195,11 +195,11 @@ class BatchScanner:
         where compiling the union costs more than it saves; few detectors; a union RE2
         cannot build; or a column most of whose cells pass).
 
-        The gate pays only where it drops cells. On digit-dense text (a phone column) the
-        union of ~15 prefilters outgrows RE2's DFA budget in Arrow and costs 9 us a cell,
-        three times the separate passes it was meant to save, and it would drop nothing:
-        a probe of the first cells decides, and a column most of whose probed cells pass
-        goes straight to the detectors."""
+        The union holds only the detectors whose matches need no digit (:func:`_gated`):
+        with the card, phone and ID patterns in it, RE2 rebuilt a DFA too large for its
+        budget on every call (9 us a cell on a phone column). And it pays only where it
+        drops cells: a probe of the first cells decides, and a column most of whose probed
+        cells pass (e-mails) goes straight to the detectors."""
         gated = tuple(d for d in running if _gated(d))
         if len(gated) < 4 or len(values) < GATE_MIN_CELLS:
             return None
