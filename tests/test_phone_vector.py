@@ -211,3 +211,29 @@ def test_iso_timestamp_cells_are_vetoed_and_could_never_be_phones(cell: str) -> 
 @pytest.mark.parametrize("cell", ["2015-01-01 +39 333 123 4567", "+44 20 7946 0958"])
 def test_the_timestamp_veto_keeps_cells_that_are_more_than_a_timestamp(cell: str) -> None:
     assert candidate_cells(PhoneDetector(), pa.array([cell] * 100)).size == 100
+
+
+TRUNK_AFTER_CODE = ["FR", "DE", "GB", "NL", "CH", "AT", "BE", "US", "IT", "ES", "JP", "BR"]
+
+
+@pytest.mark.parametrize("region", TRUNK_AFTER_CODE)
+def test_the_trunk_prefix_written_after_the_country_code_is_decided_in_arrow(region: str) -> None:
+    """``+33 (0)1 23 45 67 89``: libphonenumber drops the national prefix written after the
+    code (when the number stays viable and of a possible length). Arrow does the same for
+    regions whose prefix is plain digits (``0``, GB's ``0|180020``): equal to the per-value
+    path, and none of these forms takes it."""
+    forms: list[str | None] = []
+    for kind in TYPES:
+        number = phonenumbers.example_number_for_type(region, kind)
+        if number is None:
+            continue
+        cc, nsn = number.country_code, phonenumbers.national_significant_number(number)
+        forms += [f"+{cc} (0){nsn}", f"+{cc} 0{nsn}", f"+{cc}(0) {nsn[:3]} {nsn[3:]}"]
+        forms += [f"+{cc} (0)0{nsn}", f"+{cc} (0){nsn[:-2]}", f"+{cc} 180020{nsn}"]
+    values = forms * 3  # past the per-value threshold of small arrays
+    assert vector(values, None) == per_value(values, None)
+    plain = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+    prefix = plain.national_prefix_for_parsing if plain is not None else None
+    if prefix and all(p.isdigit() for p in prefix.split("|")):
+        _, fallback = decide(pa.array(values, pa.string()), DEFAULT_REGIONS)
+        assert fallback == 0

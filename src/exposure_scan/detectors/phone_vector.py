@@ -427,12 +427,63 @@ class _Values:
         stripped = np.zeros(rows.size, dtype=bool)
         if main is not None and main.national_prefix_for_parsing is not None:
             stripped = _re(nsn, main.national_prefix_for_parsing)
-        self.fallback[rows[stripped]] = True
+        if stripped.any():  # "+33 (0)1 23 45 67 89": the trunk prefix written after the code
+            nsn_after = _strip_national_prefix(regions[0].upper(), cc, nsn, stripped)
+            if nsn_after is None:
+                self.fallback[rows[stripped]] = True
+            else:
+                nsn, stripped = nsn_after, np.zeros(rows.size, dtype=bool)
+                kinds = _number_types(cc, nsn)
         ok = ~stripped & (kinds != int(_UNKNOWN))
         if ok.any():
             self.result[rows[ok]] = _strings(
                 pc.binary_join_element_wise(f"+{cc}", nsn.filter(pa.array(ok)), "")
             )
+
+
+def _strip_national_prefix(region: str, cc: int, nsn: pa.Array, has: np.ndarray) -> pa.Array | None:
+    """What ``phonenumbers.parse`` makes of the national significant numbers ``nsn`` of an
+    international number when those marked ``has`` start with ``region``'s national prefix
+    (``_maybe_strip_national_prefix_carrier_code``, then ``_test_number_length``): the prefix
+    is dropped unless the number was viable with it and is not without it, or the shorter
+    number's length is too short, local-only or impossible. None where the region's prefix is
+    not plain digit strings (``0``, ``0|180020``) or has a transform rule (the per-value path
+    decides those)."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+    compiled = _meta(region, cc)
+    if meta is None or compiled is None or meta.national_prefix_transform_rule:
+        return None
+    prefix = meta.national_prefix_for_parsing or ""
+    general = compiled.general.regex
+    if not re.fullmatch(r"[0-9]+(?:\|[0-9]+)*", prefix) or general is None:
+        return None
+    rows = np.flatnonzero(has)
+    original = nsn.take(pa.array(rows))
+    # the alternative a regex match at the start takes: the first that is a prefix
+    cut = np.zeros(rows.size, dtype=np.int64)
+    for alternative in prefix.split("|"):
+        starts = pc.starts_with(original, alternative).to_numpy(zero_copy_only=False)
+        cut[(cut == 0) & starts] = len(alternative)
+    if (cut == 0).any():
+        return None  # cannot happen (``has`` is that regex's match); the per-value path
+    shorter = original
+    for n in np.unique(cut).tolist():
+        mask = pa.array(cut == n)
+        shorter = pc.replace_with_mask(shorter, mask, _slice(original.filter(mask), n))
+    keep = _re(original, general) & ~_re(shorter, general)  # viable only with the prefix
+    lengths = _lengths(shorter)
+    verdict = {
+        n: phonenumbers.phonenumberutil._test_number_length("0" * n, meta)
+        for n in np.unique(lengths).tolist()
+    }
+    refused = {
+        phonenumbers.ValidationResult.TOO_SHORT,
+        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+        phonenumbers.ValidationResult.INVALID_LENGTH,
+    }
+    keep |= np.array([verdict[n] in refused for n in lengths.tolist()], dtype=bool)
+    chosen = pc.if_else(pa.array(keep), original, shorter)
+    return pc.replace_with_mask(nsn, pa.array(has), chosen)
 
 
 def _e164(cc: int, nsn: pa.Array) -> np.ndarray:
