@@ -158,31 +158,6 @@ class Hits:
         z = np.zeros(0, dtype=np.int64)
         return cls(z, z, z, pa.array([], pa.string()), 0)
 
-    @staticmethod
-    def concat(parts: list[Hits]) -> Hits:
-        parts = [p for p in parts if p.cell.size or p.near_misses]
-        if not parts:
-            return Hits.empty()
-        if len(parts) == 1:
-            return parts[0]
-        values = pa.concat_arrays(
-            [
-                p.values if isinstance(p.values, pa.Array) else pa.array(p.values, pa.string())
-                for p in parts
-            ]
-        )
-        normals = None
-        if all(p.normals is not None for p in parts):
-            normals = pa.concat_arrays([p.normals for p in parts])
-        return Hits(
-            np.concatenate([p.cell for p in parts]),
-            np.concatenate([p.start for p in parts]),
-            np.concatenate([p.end for p in parts]),
-            values,
-            sum(p.near_misses for p in parts),
-            normals=normals,
-        )
-
 
 #: Arrays up to this length are matched in Python with a cached compiled RE2: pyarrow's regex
 #: kernels compile their pattern on every call (~1 ms for the phone pattern), which is all

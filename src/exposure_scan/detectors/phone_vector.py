@@ -91,12 +91,6 @@ def _lengths(arr: pa.Array) -> np.ndarray:
     return result
 
 
-def _runs(arr: pa.Array, pattern: str) -> np.ndarray:
-    counts = pc.count_substring_regex(arr, pattern)
-    result: np.ndarray = counts.to_numpy(zero_copy_only=False).astype(np.int64)
-    return result
-
-
 def _missing(results: np.ndarray) -> np.ndarray:
     missing: np.ndarray = np.equal(results, None)  # type: ignore[call-overload]
     return missing
