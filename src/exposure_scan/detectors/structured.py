@@ -315,8 +315,9 @@ def _placeholder_set() -> pa.Array:
 
 @functools.cache
 def _organisation_shape() -> str:
-    """A superset of :func:`is_organisation` on ASCII cells: a legal form as a word of its
-    own, dots and ampersands allowed between its letters."""
+    """A superset of :func:`is_organisation` on the Arrow path's cells (ASCII and
+    :func:`_arrow_foldable` letters, none of whose case-folds is in a legal form): a legal
+    form as a word of its own, dots and ampersands allowed between its letters."""
     forms = sorted(_LEGAL_FORMS | _SHORT_FORMS)
     words = "|".join("[.&]*".join(re.escape(c) for c in f) for f in forms)
     return rf"(?i)(?:^|[^A-Za-z0-9])[.&]*(?:{words})[.&]*(?:$|[^A-Za-z0-9])"
@@ -398,7 +399,7 @@ class _CellDetector(Detector):
             pc.less_equal(pc.utf8_length(values), 20),
             pc.is_in(normal, value_set=_placeholder_set()),
         )
-        invalid = self._invalid_ascii(values, fast_)
+        invalid = self._invalid_in_arrow(values, fast_)
         invalid = placeholder if invalid is None else pc.or_(placeholder, invalid)
         fast = pc.if_else(pc.fill_null(invalid, False), pa.scalar(None, pa.string()), normal)
         if everything_ascii or pc.all(fast_).as_py():
@@ -409,8 +410,8 @@ class _CellDetector(Detector):
         ]
         return pc.if_else(fast_, fast, pa.array(slow, pa.string()))
 
-    def _invalid_ascii(self, values: pa.Array, ascii_: pa.Array) -> pa.Array | None:
-        """Further reasons, besides placeholders, that a cell of the Arrow path (``ascii_``:
+    def _invalid_in_arrow(self, values: pa.Array, in_arrow: pa.Array) -> pa.Array | None:
+        """Further reasons, besides placeholders, that a cell of the Arrow path (``in_arrow``:
         ASCII and :func:`_arrow_foldable` letters) is not valid (None: no other reason)."""
         return None
 
@@ -431,9 +432,9 @@ class PersonCellDetector(_CellDetector):
     def validate(self, value: str) -> bool:
         return super().validate(value) and not is_organisation(value)
 
-    def _invalid_ascii(self, values: pa.Array, ascii_: pa.Array) -> pa.Array:
+    def _invalid_in_arrow(self, values: pa.Array, in_arrow: pa.Array) -> pa.Array:
         shaped = pc.fill_null(pc.match_substring_regex(values, _organisation_shape()), False)
-        found = np.flatnonzero(pc.and_(shaped, ascii_).to_numpy(zero_copy_only=False))
+        found = np.flatnonzero(pc.and_(shaped, in_arrow).to_numpy(zero_copy_only=False))
         out = np.zeros(len(values), bool)
         for i, v in zip(found, values.take(pa.array(found)).to_pylist(), strict=True):
             out[i] = is_organisation(v)
