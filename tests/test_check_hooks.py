@@ -363,6 +363,43 @@ def test_the_gate_stands_aside_where_most_cells_pass() -> None:
     assert gate is not None and gate.tolist() == [len(names) - 1]
 
 
+def test_the_hash_cache_changes_no_hash(monkeypatch) -> None:
+    """Normal forms that recur (a few numbers, as first names and towns do) are hashed once
+    per process; the hashes are those of a scanner that hashes everything, also when the
+    cache fills and is emptied mid-way."""
+    from exposure_scan import engine
+    from exposure_scan.engine import BatchScanner
+    from exposure_scan.sources.base import Batch
+
+    def batch(first: int, phones: list[str]) -> Batch:
+        data = {"phone": pa.array([phones[i % len(phones)] for i in range(400)])}
+        return Batch("t", pa.record_batch(data), first)
+
+    old = [f"+39 333 12345{i:02d}" for i in range(40)]
+    new = [f"+39 347 12345{i:02d}" for i in range(30)]
+    dets = default_detectors()
+    batches = [batch(0, old), batch(400, old[::-1]), batch(800, old[:20] + new)]
+    monkeypatch.setattr(engine, "HASH_CACHE_MAX", 0)  # no cache: every form hashed
+    expected = [BatchScanner(dets, b"k", False).scan(b).canonical() for b in batches]
+    monkeypatch.setattr(engine, "HASH_CACHE_MAX", 50_000)
+    hashed: list[int] = []
+    real = engine.keyed_hashes_array
+
+    def spy(values: pa.Array, key: bytes) -> pa.Array:
+        hashed.append(len(values))
+        return real(values, key)
+
+    monkeypatch.setattr(engine, "keyed_hashes_array", spy)
+    shared = BatchScanner(dets, b"k", False)
+    assert shared.scan(batches[0]).canonical() == expected[0]
+    assert sum(hashed) == 40  # every distinct number once
+    assert shared.scan(batches[1]).canonical() == expected[1]
+    assert sum(hashed) == 40  # nothing hashed again
+    monkeypatch.setattr(engine, "HASH_CACHE_MAX", 60)  # 40 + 30 new: emptied, refilled
+    assert shared.scan(batches[2]).canonical() == expected[2]
+    assert len(shared._digests) == 50
+
+
 _PHONE_LIKE = st.sampled_from(
     ["06 12 34 56 78", "+39 333 1234567", "0221 123456", "333 123 4567", "12345", "020 7946 0958"]
 )

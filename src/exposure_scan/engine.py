@@ -63,6 +63,9 @@ GATE_MIN_CELLS = 4096
 #: ``GATE_USEFUL_SHARE`` of them pass, the column is not gated (see ``BatchScanner._gate``).
 GATE_PROBE = 2048
 GATE_USEFUL_SHARE = 0.5
+#: Keyed hashes remembered per process: names and towns recur batch after batch. Emptied
+#: when full (bounded memory: ~10 MiB); columns of unique values never enter it.
+HASH_CACHE_MAX = 50_000
 
 
 def _gated(detector: Detector) -> bool:
@@ -85,6 +88,7 @@ class BatchScanner:
         self.ner = ner
         self._caches: dict[str, CheckCache] = {d.ident: {} for d in self.detectors}
         self._unions: dict[tuple[str, ...], str] = {}
+        self._digests: dict[str, str] = {}
 
     def scan(self, batch: Batch) -> PartialResult:
         result = PartialResult()
@@ -237,8 +241,25 @@ class BatchScanner:
             forms = pa.array([det.normalise(v) for v in enc.dictionary.to_pylist()], pa.string())
             return masked, keyed_hashes_array(forms, self.key).take(enc.indices)
         norm_enc = pc.dictionary_encode(normals)
-        digests = keyed_hashes_array(norm_enc.dictionary, self.key)
-        return masked, digests.take(norm_enc.indices)
+        return masked, self._hashes(norm_enc.dictionary, len(normals)).take(norm_enc.indices)
+
+    def _hashes(self, forms: pa.Array, matches: int) -> pa.Array:
+        """:func:`keyed_hashes_array` of distinct normal forms, through the process's cache
+        when they repeat (at most one distinct form per two matches: first names, towns):
+        a value seen in an earlier batch is not hashed again. Unique values (e-mails,
+        phones) are hashed directly: looking them up would only cost."""
+        if 2 * len(forms) > matches or len(forms) > HASH_CACHE_MAX or forms.null_count:
+            return keyed_hashes_array(forms, self.key)
+        cache = self._digests
+        texts = forms.to_pylist()
+        new = [i for i, t in enumerate(texts) if t not in cache]
+        if new:
+            if len(cache) + len(new) > HASH_CACHE_MAX:
+                cache.clear()
+                new = list(range(len(texts)))
+            digests = keyed_hashes_array(forms.take(pa.array(new)), self.key).to_pylist()
+            cache.update(zip([texts[i] for i in new], digests, strict=True))
+        return pa.array([cache[t] for t in texts], pa.string())
 
     def detector_entities(self) -> dict[str, str]:
         out = {d.ident: d.entity for d in self.detectors}
