@@ -400,7 +400,8 @@ def test_lexicon_is_built_once_then_read_from_the_cache(
     lex = lexicon.name_lexicon()
     assert lex.source == "names-dataset 9.9.9" and "ANNA" in lex and "Lukasz" in lex
     files = list(fresh_lexicon.iterdir())
-    assert [f.name for f in files] == [f"names-9.9.9-r{lexicon.MAX_RANK}-f1.txt.gz"]
+    name = f"names-9.9.9-r{lexicon.MAX_RANK}-c{lexicon.COMMON_RANK}-f{lexicon._FORMAT}.txt.gz"
+    assert [f.name for f in files] == [name]
 
     def no_pickles(*_a: object, **_k: object) -> None:
         raise AssertionError("the pickles were read again")

@@ -377,7 +377,7 @@ def test_lexicon_file_without_ranks_is_rebuilt(
     try:
         lex = lexicon.name_lexicon()
         assert lex.common == {"anna", "nowak"} and "verona" in lex.names
-        with gzip.open(old, "rt", encoding="utf-8") as fh:  # as an older reader reads it
+        with gzip.open(old, "rt", encoding="utf-8") as fh:  # rebuilt: still one name a line
             assert {"anna", "nowak", "verona"} <= set(fh.read().split("\n"))
     finally:
         lexicon.name_lexicon.cache_clear()
