@@ -15,6 +15,7 @@ import exposure_scan
 from exposure_scan.detectors import EmailDetector, PhoneDetector, default_detectors
 from exposure_scan.detectors.base import CheckCache, Detector, Hits, find
 from exposure_scan.detectors.base import min_digits as _min_digits_of
+from exposure_scan.detectors.base import min_letters as _min_letters_of
 from exposure_scan.detectors.structured import structured_detectors
 
 
@@ -464,7 +465,56 @@ def test_min_digits_reads_the_pattern(pattern: str, least: int) -> None:
     assert min_digits(pattern) == least
 
 
+@pytest.mark.parametrize(
+    ("pattern", "least"),
+    [
+        (r"(?i)\b[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b", 3),
+        (r"[A-Za-z]{2}[0-9]{2}", 2),
+        (r"[A-Za-z0-9]{4}", 0),
+        (r"\w{3}", 0),  # \w holds digits and '_'
+        (r"[a-z]+@[a-z]+\.[a-z]{2,}", 4),
+        (r"x|1", 0),
+        (r"[A-Z]{6}[0-9LMNPQRSTUV]{2}", 6),
+        (r"[^a-z]{3}", 0),
+        (r"[\x40-\x5a]", 0),  # '@' is no letter
+        (r"\p{L}+", 0),  # RE2-only syntax: no bound
+    ],
+)
+def test_min_letters_reads_the_pattern(pattern: str, least: int) -> None:
+    from exposure_scan.detectors.base import min_letters
+
+    assert min_letters(pattern) == least
+
+
+def test_the_letter_screen_counts_what_re2_case_folds_to() -> None:
+    """RE2's ``(?i)[A-Z]`` matches the Kelvin sign and the long s: non-ASCII, so counted as
+    letters by the screen, which never skips a cell that RE2 would match."""
+    from exposure_scan.detectors import bytewise
+
+    assert re2.fullmatch(r"(?i)[A-Z]{2}", "\u212a\u017f")
+    counts = bytewise.class_counts(pa.array(["\u212a\u017f", "K1", "12"]))
+    assert counts is not None
+    assert counts[1].tolist() == [5, 1, 0] and counts[0].tolist() == [0, 1, 2]  # 3 + 2 bytes
+
+
 DIGIT_BOUND = [d for d in default_detectors() if d.pattern and _min_digits_of(d.pattern) > 0]
+LETTER_BOUND = [d for d in default_detectors() if d.pattern and _min_letters_of(d.pattern) > 0]
+
+
+@pytest.mark.parametrize("det", LETTER_BOUND, ids=lambda d: d.ident)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_match_has_the_letters_min_letters_promises(det: Detector, data) -> None:  # type: ignore[no-untyped-def]
+    """The letter screen is sound only if no string the pattern matches has fewer ASCII
+    letters and non-ASCII characters than ``min_letters`` (drawn from the pattern, in
+    Unicode mode: case folding may reach beyond ASCII)."""
+    from exposure_scan.detectors.base import min_letters
+
+    text = data.draw(st.from_regex(det.pattern, fullmatch=True))
+    if re2.fullmatch(det.pattern, text) is None:
+        return  # Python's and RE2's dialects differ on this draw: RE2 has the last word
+    letters = sum(c.isalpha() if c.isascii() else True for c in text)
+    assert letters >= min_letters(det.pattern), text
 
 
 @pytest.mark.parametrize("det", DIGIT_BOUND, ids=lambda d: d.ident)
@@ -499,17 +549,19 @@ def test_the_digit_screen_changes_nothing_but_the_work(monkeypatch) -> None:
 
     screened = run()
     skipped: list[int] = []
-    real = engine.digit_counts
+    real = engine.class_counts
 
     def spy(arr: pa.Array) -> object:
         out = real(arr)
         skipped.append(len(arr))
         return out
 
-    monkeypatch.setattr(engine, "digit_counts", spy)
+    monkeypatch.setattr(engine, "class_counts", spy)
     assert run() == screened and skipped  # the screen ran
+    monkeypatch.setattr(engine, "min_letters", lambda pattern: 0)
+    assert run() == screened  # digits only
     monkeypatch.setattr(engine, "min_digits", lambda pattern: 0)
-    assert run() == screened
+    assert run() == screened  # no screen
 
 
 def test_common_accented_letters_are_folded_in_arrow() -> None:

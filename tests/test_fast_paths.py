@@ -157,3 +157,8 @@ def test_bytewise_facts_equal_the_regex_kernels(
         == pc.count_substring_regex(filled, "[0-9]+").to_pylist()
     )
     assert bytewise.byte_counts(filled, "(").tolist() == pc.count_substring(filled, "(").to_pylist()
+    classes = bytewise.class_counts(arr)
+    assert classes is not None
+    assert classes[0].tolist() == counts.tolist()
+    letters = [sum(b >= 0x80 or chr(b).isalpha() for b in (v or "").encode()) for v in values]
+    assert classes[1].tolist() == letters[start:]

@@ -33,9 +33,10 @@ from .detectors.base import (
     applies,
     find,
     min_digits,
+    min_letters,
     regex_mask,
 )
-from .detectors.bytewise import digit_counts
+from .detectors.bytewise import class_counts
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError, SpillError
@@ -148,7 +149,7 @@ class BatchScanner:
             column_hits: list[tuple[Detector, Hits]] = []
             running = [d for d in self.detectors if applies(d, role, cells.numeric)]
             gate = self._gate(running, values)
-            digits: np.ndarray | bool | None = False  # per-cell digit counts, when needed
+            counts: tuple[np.ndarray, np.ndarray] | bool | None = False  # digits, letters
             for det in running:
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > CHECK_CACHE_MAX:
@@ -158,15 +159,15 @@ class BatchScanner:
                     regions = (
                         record_regions if cells.parent is None else record_regions[cells.parent]
                     )
-                # Cells that may hold a match: the gate's, less those with too few digits
-                # for any (a cell without a match holds no finding and no near miss).
+                # Cells that may hold a match: the gate's, less those with too few digits or
+                # letters for any (a cell without a match holds no finding and no near miss).
                 subset = gate if _gated(det) else None
-                need = min_digits(det.pattern)
-                if need:
-                    if digits is False:
-                        digits = digit_counts(values)
-                    if isinstance(digits, np.ndarray):
-                        enough = digits >= need
+                need = (min_digits(det.pattern), min_letters(det.pattern))
+                if need != (0, 0):
+                    if counts is False:
+                        counts = class_counts(values)
+                    if isinstance(counts, tuple):
+                        enough = (counts[0] >= need[0]) & (counts[1] >= need[1])
                         subset = (
                             np.flatnonzero(enough) if subset is None else subset[enough[subset]]
                         )

@@ -179,6 +179,10 @@ def regex_mask(arr: pa.Array, pattern: str) -> np.ndarray:
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+_DIGITS = frozenset(range(48, 58))
+_LETTERS = frozenset([*range(65, 91), *range(97, 123)])
+
+
 @functools.cache
 def min_digits(pattern: str) -> int:
     """How many ASCII digits every match of ``pattern`` holds at least (0 when unknown).
@@ -188,19 +192,31 @@ def min_digits(pattern: str) -> int:
     searched for card numbers cell by cell). Computed from the parsed pattern, never
     declared, so it cannot drift from it; patterns Python's parser does not read (RE2's
     ``\\p{L}``) give 0: no skipping."""
+    return _least(pattern, _DIGITS)
+
+
+@functools.cache
+def min_letters(pattern: str) -> int:
+    """How many ASCII letters every match of ``pattern`` holds at least (0 when unknown):
+    the same screen for letters (a column of dates is not searched for tax codes). Under
+    ``(?i)`` RE2 lets ``k`` match the Kelvin sign and ``s`` the long s: the engine counts
+    every non-ASCII byte as a letter, so those cells are never skipped."""
+    return _least(pattern, _LETTERS)
+
+
+def _least(pattern: str, wanted: frozenset[int]) -> int:
+    """The fewest characters from ``wanted`` (code points) any match of ``pattern`` holds."""
     import re._constants as c
     import re._parser as sre
 
-    digits = set(range(48, 58))
-
     def in_class(items: Any) -> bool:
         for op, av in items:
-            if op is c.LITERAL and av in digits:
+            if op is c.LITERAL and av in wanted:
                 continue
-            if op is c.RANGE and av[0] >= 48 and av[1] <= 57:
+            if op is c.RANGE and all(x in wanted for x in range(av[0], av[1] + 1)):
                 continue
-            if op is c.CATEGORY and av is c.CATEGORY_DIGIT:  # RE2's \d is [0-9]
-                continue
+            if op is c.CATEGORY and av is c.CATEGORY_DIGIT and wanted is _DIGITS:
+                continue  # RE2's \d is [0-9]
             return False
         return bool(items)
 
@@ -208,7 +224,7 @@ def min_digits(pattern: str) -> int:
         total = 0
         for op, av in items:
             if op is c.LITERAL:
-                total += av in digits
+                total += av in wanted
             elif op is c.IN:
                 total += in_class(av)
             elif op is c.SUBPATTERN:

@@ -52,6 +52,30 @@ def digit_counts(arr: pa.Array) -> np.ndarray | None:
     return _per_cell(offsets, _digits(data))
 
 
+#: Per byte: 1 for an ASCII digit, 1 << 32 for an ASCII letter or any non-ASCII byte.
+_CLASS_WEIGHTS = np.array(
+    [1 if 48 <= b <= 57 else (1 << 32 if (65 <= b <= 90 or 97 <= b <= 122 or b >= 128) else 0)
+     for b in range(256)],
+    dtype=np.int64,
+)  # fmt: skip
+
+
+def class_counts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """(ASCII digits, letters) per cell in one pass (None: not a string array). Letters are
+    ASCII letters plus every non-ASCII byte: an over-count, never an under-count, of what a
+    letter class can match (RE2's ``(?i)k`` also matches the Kelvin sign)."""
+    parts = _parts(arr)
+    if parts is None:
+        return None
+    offsets, data = parts
+    running = np.zeros(data.size + 1, dtype=np.int64)
+    np.cumsum(_CLASS_WEIGHTS[data], out=running[1:])
+    both = running[offsets[1:]] - running[offsets[:-1]]
+    digits: np.ndarray = both & 0xFFFFFFFF
+    letters: np.ndarray = both >> 32
+    return digits, letters
+
+
 def byte_counts(arr: pa.Array, byte: str) -> np.ndarray:
     """Occurrences of one ASCII character per cell of a string array."""
     parts = _parts(arr)
