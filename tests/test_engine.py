@@ -126,3 +126,42 @@ def test_a_pool_worker_does_not_import_pandas(detectors: str, imported: str) -> 
     seen, converted = run.stdout.split("\n")[:2]
     assert seen == imported
     assert converted.startswith("2 timestamp[") and converted.endswith("tz=Europe/Rome]")
+
+
+def test_workers_start_and_warm_up_before_the_first_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool's workers are started as soon as it exists, and each builds the country
+    tables in its initializer: both overlap with the driver's reading and role inference."""
+    import subprocess
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    from exposure_scan import engine
+
+    submitted: list[str] = []
+    real = ProcessPoolExecutor.submit
+
+    def spy(self: ProcessPoolExecutor, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        submitted.append(fn.__name__)
+        return real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", spy)
+    p = make_csv(tmp_path / "c.csv", 1000)
+    exposure_scan.scan(p, workers=2, batch_rows=500, block_size=4096, key=b"k", ner="off")
+    assert submitted[:2] == ["_started", "_started"]
+    assert submitted[2:] and set(submitted[2:]) == {engine._scan_in_worker.__name__}
+    warmed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from exposure_scan.engine import _init_worker\n"
+            "from exposure_scan.detectors import structured\n"
+            "_init_worker([], b'k', False, None)\n"
+            "print(structured._country_codes.cache_info().currsize)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert warmed.stdout.strip() == "1"
