@@ -7,6 +7,7 @@ import string
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -221,6 +222,8 @@ def test_digit_mask_ascii_and_mixed(values: list[str | None], keep: int) -> None
 
 
 SLOW = ("_mask_generic_arrow", "_mask_email_arrow", "_mask_digits_keep_last_arrow")
+#: what each mask calls for its non-ASCII values
+NON_ASCII = ("_mask_generic_utf8", "_mask_email_arrow", "_mask_digits_keep_last_arrow")
 MASKS: list[tuple[Callable[[Any], Any], Callable[[str], str]]] = [
     (masking.mask_generic_many, masking.mask_generic),
     (masking.mask_email_many, masking.mask_email),
@@ -269,7 +272,7 @@ def test_ascii_values_never_reach_the_slow_path(monkeypatch: pytest.MonkeyPatch)
 
 def test_only_non_ascii_values_take_the_slow_path(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[str | None]] = []
-    for name in SLOW:
+    for name in NON_ASCII:
         real = getattr(masking, name)
 
         def spy(values: Any, *rest: Any, real: Any = real) -> Any:
@@ -309,3 +312,28 @@ def test_keyed_hashes_of_every_key_length(size: int) -> None:
     key = bytes(range(size % 256)) * (size // 256) + bytes(range(size % 256))
     values = ["", "a", "+393331234567", "Müller"]
     assert masking.keyed_hashes(values, key) == [masking.keyed_hash(v, key) for v in values]
+
+
+def test_generic_masks_of_utf8_text_stay_on_the_byte_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names and streets in any script are masked on their UTF-8 bytes, never by pyarrow's
+    character kernels; invalid UTF-8 (a damaged Parquet file), on which those kernels fail,
+    is masked value by value (the replacement character shown is no one's data)."""
+    calls: list[int] = []
+    real = masking._mask_generic_arrow
+
+    def spy(values: Any) -> Any:
+        calls.append(len(values))
+        return real(values)
+
+    monkeypatch.setattr(masking, "_mask_generic_arrow", spy)
+    text = ["Niccolò Ötzi", "日本語の名前です", "Ø", "😀 abcdef", "Łódź", None, "plain"]
+    got = masking.mask_generic_many(pa.array(text * 3, pa.string()).slice(2))
+    got.validate(full=True)
+    assert got.to_pylist() == [None if v is None else masking.mask_generic(v) for v in text * 3][2:]
+    assert calls == []
+    data = b"ok\xff\xfezzzzzz"
+    broken = pa.StringArray.from_buffers(
+        2, pa.py_buffer(np.array([0, 2, len(data)], np.int32).tobytes()), pa.py_buffer(data)
+    )
+    assert masking.mask_generic_many(broken).to_pylist() == ["**", "\ufffd*******"]
+    assert calls == []

@@ -185,12 +185,15 @@ def _bytewise(
     values: Any,
     kernel: Callable[[_Offsets, _Bytes], tuple[_Offsets, _Bytes]],
     slow: Callable[[Any], Any],
+    *,
+    utf8: bool = False,
 ) -> Any:
     """Run ``kernel`` (offsets from 0 and data bytes -> new offsets and bytes) on the ASCII
     values of a string array, ``slow`` on the others (on all values if most are not ASCII).
 
     The kernel sees every slot's bytes, nulls' and non-ASCII values' too (those results are
     replaced); nulls stay null through the validity bitmap, shifted for sliced arrays.
+    ``utf8``: the kernel reads UTF-8 itself (valid: the caller checked), all values go to it.
     """
     import numpy as np
     import pyarrow as pa
@@ -198,7 +201,9 @@ def _bytewise(
 
     values = _small(values)
     if isinstance(values, pa.ChunkedArray):
-        return pa.chunked_array([_bytewise(c, kernel, slow) for c in values.chunks], pa.string())
+        return pa.chunked_array(
+            [_bytewise(c, kernel, slow, utf8=utf8) for c in values.chunks], pa.string()
+        )
     if not isinstance(values, pa.StringArray):
         return slow(values)
     n = len(values)
@@ -212,7 +217,7 @@ def _bytewise(
     else:
         data = np.zeros(0, np.uint8)
     odd = None
-    if data.size and data.max() >= 0x80:  # UTF-8 sequences: not one byte per character
+    if not utf8 and data.size and data.max() >= 0x80:  # not one byte per character
         odd = np.zeros(n, np.bool_)
         odd[np.searchsorted(offsets[1:], np.flatnonzero(data >= 0x80) + lo, side="right")] = True
         if odd.sum() * 2 > n:  # mostly non-Latin text: the byte pass would be thrown away
@@ -258,9 +263,48 @@ def _generic_kernel(offsets: _Offsets, data: _Bytes) -> tuple[_Offsets, _Bytes]:
     return offsets, out
 
 
+def _generic_utf8_kernel(offsets: _Offsets, data: _Bytes) -> tuple[_Offsets, _Bytes]:
+    """:func:`mask_generic` on valid UTF-8: one output byte per character (the character
+    if ASCII and kept, else ``*``), and the whole first character of values longer than 5
+    characters. A character starts at every byte that is not a continuation byte."""
+    import numpy as np
+
+    lead = (data & 0xC0) != 0x80
+    running = np.zeros(data.size + 1, np.int64)
+    np.cumsum(lead, out=running[1:])
+    starts = offsets[:-1].astype(np.int64)
+    long = starts[(running[offsets[1:]] - running[starts]) > 5]
+    first = data[long]  # a lead byte: its value gives the character's width
+    width = 1 + (first >= 0xC0).astype(np.int64) + (first >= 0xE0) + (first >= 0xF0)
+    verbatim = np.zeros(data.size, np.bool_)
+    for k in range(4):
+        verbatim[long[width > k] + k] = True
+    out = _translate(data, _STAR_TABLE)  # every byte >= 0x80 becomes '*'
+    out[verbatim] = data[verbatim]
+    keep = lead | verbatim
+    kept = np.zeros(data.size + 1, np.int64)
+    np.cumsum(keep, out=kept[1:])
+    return kept[offsets].astype(np.int32), out[keep]
+
+
+def _mask_generic_utf8(values: Any) -> Any:
+    """Non-ASCII values, masked on their bytes when they are valid UTF-8 (Arrow checks).
+    Invalid UTF-8 (bytes from a damaged Parquet file), on which pyarrow's character kernels
+    fail, is masked value by value as decoded with replacement characters."""
+    import pyarrow as pa
+
+    try:
+        values.validate(full=True)
+    except pa.ArrowInvalid:
+        raw = values.cast(pa.binary()).to_pylist()
+        decoded = [None if b is None else b.decode("utf-8", "replace") for b in raw]
+        return pa.array([None if v is None else mask_generic(v) for v in decoded], pa.string())
+    return _bytewise(values, _generic_utf8_kernel, _mask_generic_arrow, utf8=True)
+
+
 def mask_generic_many(values: Any) -> Any:
     """:func:`mask_generic` of every value of a string array."""
-    return _bytewise(values, _generic_kernel, _mask_generic_arrow)
+    return _bytewise(values, _generic_kernel, _mask_generic_utf8)
 
 
 def _mask_generic_arrow(values: Any) -> Any:
