@@ -238,3 +238,39 @@ def test_spilled_findings_pickle_by_path_only(tmp_path: Path) -> None:
     assert copy.findings_table().equals(partial.findings_table())
     directory.remove()
     assert not Path(partial.spilled[0].path).exists()
+
+
+def test_findings_hold_and_spill_labels_as_dictionaries(tmp_path: Path) -> None:
+    """A batch's findings carry their four labels as one-entry dictionaries (4 bytes a
+    finding, where plain strings took ~25); a spill file keeps them as dictionaries, its
+    tables' dictionaries unified (plain-label tables too), and reads back plain strings."""
+    import pyarrow.ipc as ipc
+
+    from exposure_scan.detectors import default_detectors
+    from exposure_scan.engine import BatchScanner
+    from exposure_scan.findings import LABELS, SpilledFindings
+    from exposure_scan.sources.base import Batch
+
+    data = customer_table(400, seed=3, lookalikes=False).table
+    batch = Batch(
+        "leak.csv",
+        data.cast(pa.schema([(n, pa.string()) for n in data.column_names]))
+        .combine_chunks()
+        .to_batches()[0],
+        0,
+    )
+    tables = BatchScanner(default_detectors(), KEY, False).scan(batch).findings
+    assert len(tables) >= 2  # e-mails and phones (no roles here: no name columns)
+    for t in tables:
+        for name in LABELS:
+            assert pa.types.is_dictionary(t.schema.field(name).type)
+            assert t.column(name).nbytes <= 4 * t.num_rows + 64
+    plain = [t.cast(FINDINGS_SCHEMA) for t in tables[:1]]  # an older path's tables
+    mixed = plain + tables[1:]
+    spilled = SpilledFindings.write_file(mixed, str(tmp_path / "f.arrow"))
+    assert spilled is not None and spilled.rows == sum(t.num_rows for t in mixed)
+    schema = ipc.open_file(str(tmp_path / "f.arrow")).schema
+    assert all(pa.types.is_dictionary(schema.field(n).type) for n in LABELS)
+    back = pa.concat_tables(spilled.tables())
+    assert back.schema == FINDINGS_SCHEMA
+    assert back.equals(pa.concat_tables([t.cast(FINDINGS_SCHEMA) for t in mixed]))

@@ -41,12 +41,13 @@ from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .errors import ExposureScanError, SpillError
 from .findings import (
-    FINDINGS_SCHEMA,
+    COMPACT_SCHEMA,
     VALUE_FIELD,
     PartialResult,
     SpillDir,
     SpilledFindings,
     compact,
+    label_array,
 )
 from .masking import keyed_hashes_array, new_key
 from .options import ScanOptions
@@ -284,10 +285,10 @@ class BatchScanner:
         n = len(vals)
         masked, hashes = self._mask_and_hash(det, vals, normals)
         cols: dict[str, Any] = {
-            "source": pa.repeat(pa.scalar(src, pa.string()), n),
+            "source": label_array(src, n),
             "row": pa.array(rows, pa.int64()),
-            "column": pa.repeat(pa.scalar(column, pa.string()), n),
-            "entity": pa.repeat(pa.scalar(det.entity, pa.string()), n),
+            "column": label_array(column, n),
+            "entity": label_array(det.entity, n),
             "start": pa.array(start, pa.int32()),
             "end": pa.array(end, pa.int32()),
             "score": pa.array(
@@ -297,9 +298,9 @@ class BatchScanner:
             ),
             "masked": masked,
             "value_hash": hashes,
-            "detector": pa.repeat(pa.scalar(det.ident, pa.string()), n),
+            "detector": label_array(det.ident, n),
         }
-        schema = FINDINGS_SCHEMA
+        schema = COMPACT_SCHEMA
         if self.reveal:
             cols["value"] = vals
             schema = schema.append(VALUE_FIELD)

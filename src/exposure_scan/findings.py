@@ -56,6 +56,37 @@ ColumnKey = tuple[str, str]  # (source, column)
 #: Finding columns that repeat a few labels: dictionary-encoded when findings travel between
 #: processes or are written to disk, plain strings again when they are read.
 LABELS = ("source", "column", "entity", "detector")
+LABEL_TYPE = pa.dictionary(pa.int32(), pa.string())
+
+
+def compact_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with its label columns dictionary-encoded (how findings are held)."""
+    for name in LABELS:
+        i = schema.get_field_index(name)
+        if i >= 0:
+            schema = schema.set(i, schema.field(i).with_type(LABEL_TYPE))
+    return schema
+
+
+COMPACT_SCHEMA = compact_schema(FINDINGS_SCHEMA)
+
+
+def label_array(text: str, n: int) -> pa.DictionaryArray:
+    """``text`` ``n`` times as a one-entry dictionary: 4 bytes a finding, not a string."""
+    import numpy as np
+
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, np.int32)), pa.array([text], pa.string())
+    )
+
+
+def _dictionary_labels(table: pa.Table) -> pa.Table:
+    """Plain label columns dictionary-encoded (a table from an older path or a test)."""
+    for name in LABELS:
+        i = table.schema.get_field_index(name)
+        if i >= 0 and not pa.types.is_dictionary(table.schema.field(i).type):
+            table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
+    return table
 
 
 def compact(tables: list[pa.Table]) -> list[pa.Table]:
@@ -65,19 +96,15 @@ def compact(tables: list[pa.Table]) -> list[pa.Table]:
     live = [t for t in tables if t.num_rows]
     if not live or any(t.schema != live[0].schema for t in live):
         return live
-    table = pa.concat_tables(live).combine_chunks()
-    for name in LABELS:
-        i = table.schema.get_field_index(name)
-        if i >= 0 and not pa.types.is_dictionary(table.schema.field(i).type):
-            table = table.set_column(i, name, pc.dictionary_encode(table.column(name)))
-    return [table]
+    return [_dictionary_labels(pa.concat_tables(live).combine_chunks())]
 
 
 def _plain(table: pa.Table) -> pa.Table:
     """Labels back to plain strings (the public findings schema)."""
     for i, f in enumerate(table.schema):
         if pa.types.is_dictionary(f.type):
-            table = table.set_column(i, f.name, table.column(i).cast(f.type.value_type))
+            plain = f.with_type(f.type.value_type)  # keeps the field's nullability
+            table = table.set_column(i, plain, table.column(i).cast(f.type.value_type))
     return table
 
 
@@ -151,13 +178,16 @@ class SpilledFindings:
             os.close(fd)
         with_values = "value" in live[0].column_names
         schema = FINDINGS_SCHEMA.append(VALUE_FIELD) if with_values else FINDINGS_SCHEMA
-        rows = 0
+        schema = compact_schema(schema)
+        # Labels stay dictionaries on disk (an IPC file allows one dictionary per column:
+        # the tables' one-entry dictionaries are unified first, without copying the rest).
+        table = pa.concat_tables(
+            [_dictionary_labels(t.select(schema.names)).cast(schema) for t in live]
+        ).unify_dictionaries()
         options = ipc.IpcWriteOptions(compression="zstd")
         with ipc.new_file(where, schema, options=options) as writer:
-            for t in live:
-                writer.write_table(_plain(t.select(schema.names)).cast(schema), 1 << 16)
-                rows += t.num_rows
-        return cls(where, rows)
+            writer.write_table(table, 1 << 16)
+        return cls(where, table.num_rows)
 
 
 @dataclass
