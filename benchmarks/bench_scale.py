@@ -154,7 +154,7 @@ if kind == "read":
     import pyarrow.csv as c
     out["import_seconds"] = time.perf_counter() - t
     t = time.perf_counter()
-    r = c.open_csv(path, read_options=c.ReadOptions(block_size=4 << 20))
+    r = c.open_csv(path, read_options=c.ReadOptions(block_size=8 << 20))
     out["rows"] = sum(b.num_rows for b in r)
     out["seconds"] = time.perf_counter() - t
 else:
@@ -489,7 +489,7 @@ def main() -> None:
             "with_people": args.with_people,
             "ner": "off",
             "interval_s": args.interval,
-            "block_size_read": 4 << 20,
+            "block_size_read": 8 << 20,
             "rss_limit_gib": args.rss_limit_gib,
         },
         "base": base_info,

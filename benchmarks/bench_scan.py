@@ -61,7 +61,7 @@ kind, path = sys.argv[1], sys.argv[2]
 t = time.perf_counter()
 if kind == "read_csv":
     import pyarrow.csv as c, pyarrow as pa
-    r = c.open_csv(path, read_options=c.ReadOptions(block_size=4 << 20))
+    r = c.open_csv(path, read_options=c.ReadOptions(block_size=8 << 20))
     rows = sum(b.num_rows for b in r)
 elif kind == "read_parquet":
     import pyarrow.parquet as pq

@@ -2,7 +2,7 @@
 
 Reading happens in the calling process (sources stream, tar members must be read in order);
 scanning batches happens in worker processes when the input is large enough, with at most
-``2 x workers`` batches in flight so memory is bounded by batch size, never by file size.
+``workers + 1`` batches in flight so memory is bounded by batch size, never by file size.
 """
 
 from __future__ import annotations
@@ -793,7 +793,7 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
                         total.notes["the worker pool broke; the scan went on in-process"] += 1
                         spill.absorb(local.scan(batch))
                         return
-                    drain(2 * workers)
+                    drain(workers + 1)
                 else:
                     assert local is not None
                     spill.absorb(local.scan(batch))

@@ -26,7 +26,7 @@ class ScanOptions:
     detectors: tuple[Detector, ...] | None = None
     workers: int | None = None
     batch_rows: int = 65536
-    block_size: int = 4 << 20
+    block_size: int = 8 << 20
     key: bytes | None = None
     reveal: bool = False
     limits: Limits = field(default_factory=Limits)

@@ -51,7 +51,7 @@ class ReadOptions:
     """How sources read: batch size bounds memory, limits bound hostile input."""
 
     batch_rows: int = 65536
-    block_size: int = 4 << 20
+    block_size: int = 8 << 20
     limits: Limits = field(default_factory=Limits)
     #: The scan's sample and seed: sources that can sample at the origin (a database's
     #: ``TABLESAMPLE``) do so, and say so in ``pushed_sample``; others ignore them.

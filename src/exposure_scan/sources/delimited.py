@@ -260,7 +260,7 @@ class DelimitedSource:
         *,
         head_text: str,
         encoding: str,
-        block_size: int = 4 << 20,
+        block_size: int = 8 << 20,
         dialect: Dialect | None = None,
         reopen: Callable[[], Any] | None = None,
         complete: bool = False,
