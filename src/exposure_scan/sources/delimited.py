@@ -8,10 +8,13 @@ record numbers, and every other record keeps its exact 0-based index.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import logging
 import re
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -50,6 +53,14 @@ def _mark_undecodable(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_MARK_ERRORS, _mark_undecodable)
 
 
+#: Blocks the CSV reader may read ahead of the parser (pyarrow's own queue holds 32).
+READ_AHEAD_BLOCKS = 4
+#: The longest a read waits for the parser in all, before reading on regardless.
+READ_STALL = 2.0
+#: While ``open_csv`` looks for the header, a read waits this long, then reads a block.
+OPEN_STEP = 0.02
+
+
 class Utf8Stream:
     """A text stream in any encoding, as UTF-8 bytes with undecodable bytes marked.
 
@@ -59,8 +70,17 @@ class Utf8Stream:
     has no use in real text, is counted unreadable too).
     """
 
-    def __init__(self, raw: Any, encoding: str, chunk: int = 1 << 20) -> None:
+    def __init__(
+        self, raw: Any, encoding: str, chunk: int = 1 << 20, ahead: int | None = None
+    ) -> None:
         self._raw = raw
+        # Read-ahead bound (see ``consumed``): bytes handed out beyond what was parsed.
+        self._ahead = ahead
+        self._consumed = 0
+        self._delivered = 0
+        self._turn = threading.Condition()
+        self.stalls = 0  # reads that gave up waiting (the parser's pace was misjudged)
+        self._parsing = 0  # open_csv is looking for the header
         self._utf8 = codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig"
         self._dec = codecs.getincrementaldecoder(encoding)(errors="strict")
         self._chunk = chunk
@@ -96,7 +116,50 @@ class Utf8Stream:
             self._dec.errors = "strict"
         self._out += text.encode("utf-8")
 
+    def consumed(self, nbytes: int) -> None:
+        """The parser has used about ``nbytes``: ``read`` may run ``ahead`` bytes past that.
+
+        pyarrow's streaming CSV reader fills a queue of 32 blocks from a background thread
+        (ARROW-12090: not an option): 256 MiB held at 8 MiB blocks, whatever the scan's pace.
+        That thread's ``read`` waits here instead."""
+        with self._turn:
+            self._consumed = max(self._consumed, nbytes)
+            self._turn.notify_all()
+
+    @property
+    def delivered(self) -> int:
+        return self._delivered
+
+    @contextlib.contextmanager
+    def parsing(self) -> Iterator[None]:
+        """Around ``open_csv``: finding the header may take any number of blocks (blank
+        lines first), so reads wait only ``OPEN_STEP`` meanwhile."""
+        with self._turn:
+            self._parsing += 1
+            self._turn.notify_all()
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._parsing -= 1
+
+    def _wait_for_turn(self) -> None:
+        """Block while the reader is ``ahead`` bytes past the parser: never for more than
+        ``READ_STALL`` seconds in all, nor ``OPEN_STEP`` while the header is being found
+        (a block at a time then, however many it takes)."""
+        if self._ahead is None:
+            return
+        with self._turn:
+            start = time.monotonic()
+            while self._ahead is not None and self._delivered >= self._consumed + self._ahead:
+                left = start + (OPEN_STEP if self._parsing else READ_STALL) - time.monotonic()
+                if left <= 0:
+                    self.stalls += not self._parsing
+                    break
+                self._turn.wait(left)
+
     def read(self, n: int = -1) -> bytes:
+        self._wait_for_turn()
         want = n if n is not None and n >= 0 else 1 << 62
         while len(self._out) < want and not self._eof:
             data = self._raw.read(self._chunk)
@@ -110,13 +173,21 @@ class Utf8Stream:
                 self._decode(data)
         out = bytes(self._out[:want])
         del self._out[:want]
+        self._delivered += len(out)
         return out
 
     def readable(self) -> bool:
         return True
 
+    def release(self) -> None:
+        """No more pacing: the parse ended (or stopped early: the reader is not held back)."""
+        with self._turn:
+            self._ahead = None
+            self._turn.notify_all()
+
     def close(self) -> None:
         self.closed = True  # the raw stream belongs to the caller, who closes it
+        self.release()
 
 
 def _whole_chars(buf: bytes) -> int:
@@ -401,39 +472,47 @@ class DelimitedSource:
             quoted_strings_can_be_null=False,
             check_utf8=False,
         )
-        self._utf8 = Utf8Stream(stream, self._encoding)
+        self._utf8 = Utf8Stream(stream, self._encoding, ahead=READ_AHEAD_BLOCKS * block_size)
         try:
-            reader = pacsv.open_csv(
-                self._utf8,
-                read_options=read_opts,
-                parse_options=parse_opts,
-                convert_options=convert_opts,
-            )
+            with self._utf8.parsing():
+                reader = pacsv.open_csv(
+                    self._utf8,
+                    read_options=read_opts,
+                    parse_options=parse_opts,
+                    convert_options=convert_opts,
+                )
         except pa.ArrowInvalid as exc:
             if "Empty CSV file" in str(exc):
                 return
             raise
         cursor = 0  # next 0-based record index
         pending: list[tuple[int, str]] = []  # invalid records not yet placed, sorted
-        while True:
-            try:
-                rb = reader.read_next_batch()
-            except StopIteration:
-                break
-            # The reader parses ahead, so `invalid` may already name records of later batches:
-            # place only those that fall inside this batch's span of record numbers.
-            pending.extend((n - offset if n is not None else cursor, r) for n, r in invalid)
-            invalid.clear()
-            pending.sort()
-            last = cursor + rb.num_rows - 1
-            k = 0  # pending[:k] fall inside this batch (an index, not pop(0): linear time)
-            while k < len(pending) and pending[k][0] <= last:
-                k += 1
-                last += 1
-            mine = pending[:k]
-            del pending[:k]
-            yield from self._emit(rb, cursor, mine, skip)
-            cursor += rb.num_rows + len(mine)
+        parsed = 0  # batches read: the reader yields one per block
+        opened = self._utf8.delivered  # what finding the header took
+        try:
+            while True:
+                try:
+                    rb = reader.read_next_batch()
+                except StopIteration:
+                    break
+                parsed += 1  # one batch per block, a 0-row batch for a block of blank lines
+                self._utf8.consumed(opened + parsed * block_size)
+                # The reader parses ahead, so `invalid` may already name records of later batches:
+                # place only those that fall inside this batch's span of record numbers.
+                pending.extend((n - offset if n is not None else cursor, r) for n, r in invalid)
+                invalid.clear()
+                pending.sort()
+                last = cursor + rb.num_rows - 1
+                k = 0  # pending[:k] fall inside this batch (an index, not pop(0): linear time)
+                while k < len(pending) and pending[k][0] <= last:
+                    k += 1
+                    last += 1
+                mine = pending[:k]
+                del pending[:k]
+                yield from self._emit(rb, cursor, mine, skip)
+                cursor += rb.num_rows + len(mine)
+        finally:
+            self._utf8.release()
         pending.extend((n - offset if n is not None else cursor, r) for n, r in invalid)
         for idx, reason in sorted(pending):
             if idx >= skip:

@@ -1,0 +1,115 @@
+"""The CSV reader's read-ahead is bounded: pyarrow's streaming reader would otherwise queue 32
+blocks (256 MiB at the default block size) in the reading process, whatever the scan's pace."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pytest
+
+from exposure_scan.sources import ReadOptions, delimited, iter_sources
+from exposure_scan.sources.delimited import Utf8Stream
+
+
+def _reader(stream: Utf8Stream, seen: list[int], size: int = 1000) -> threading.Thread:
+    def run() -> None:
+        while stream.read(size):
+            seen.append(stream._delivered)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_reads_wait_for_the_parser() -> None:
+    stream = Utf8Stream(io.BytesIO(b"x" * 50_000), "utf-8", ahead=5_000)
+    seen: list[int] = []
+    thread = _reader(stream, seen)
+    thread.join(0.3)
+    assert thread.is_alive() and seen[-1] == 5_000  # waiting: 5,000 bytes ahead of 0
+    stream.consumed(20_000)
+    thread.join(0.3)
+    assert seen[-1] == 25_000
+    stream.consumed(50_000)
+    thread.join(5)
+    assert not thread.is_alive() and seen[-1] == 50_000 and stream.stalls == 0
+
+
+def test_a_parser_that_stops_never_hangs_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing releases a waiting read at once; without a close, reads go on after
+    READ_STALL seconds (counted as stalls) instead of waiting forever."""
+    stream = Utf8Stream(io.BytesIO(b"y" * 10_000), "utf-8", ahead=2_000)
+    seen: list[int] = []
+    thread = _reader(stream, seen)
+    thread.join(0.2)
+    assert thread.is_alive()
+    stream.close()
+    thread.join(5)
+    assert not thread.is_alive() and seen[-1] == 10_000 and stream.stalls == 0
+    monkeypatch.setattr(delimited, "READ_STALL", 0.01)
+    stalled = Utf8Stream(io.BytesIO(b"z" * 10_000), "utf-8", ahead=2_000)
+    seen = []
+    thread = _reader(stalled, seen)
+    thread.join(5)
+    assert not thread.is_alive() and seen[-1] == 10_000 and stalled.stalls > 0
+
+
+def test_a_real_parse_stays_within_the_bound_and_never_stalls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow's reader, fed by a background thread, never gets more than the bound past the
+    batches parsed, and the parser's pace is judged right (no read gives up waiting): every
+    record comes out, in order."""
+    rows = 20_000
+    path = tmp_path / "t.csv"
+    path.write_text("id,name\n" + "".join(f"{i},name {i} é\n" for i in range(rows)))
+    streams: list[Utf8Stream] = []
+    ahead: list[int] = []
+    real_read = Utf8Stream.read
+
+    def read(self: Utf8Stream, n: int = -1) -> bytes:
+        out = real_read(self, n)
+        ahead.append(self._delivered - len(out) - self._consumed)
+        if self not in streams:
+            streams.append(self)
+        return out
+
+    monkeypatch.setattr(Utf8Stream, "read", read)
+    block = 16 << 10
+    ids: list[int] = []
+    for source in iter_sources([path], ReadOptions(None, block, None, None, 0)):
+        for batch in source.batches():
+            ids.extend(int(x) for x in batch.data.column("id").to_pylist())
+    assert ids == list(range(rows))
+    assert len(streams) == 1 and streams[0].stalls == 0
+    assert path.stat().st_size > 20 * block  # many blocks: the bound was exercised
+    assert max(ahead) <= delimited.READ_AHEAD_BLOCKS * block
+
+
+def test_blocks_of_blank_lines_keep_the_pace(tmp_path: Path) -> None:
+    """A block of blank lines gives a batch of no rows: the count of blocks parsed stays
+    right (no read gives up waiting) and every record after them is read. Blank blocks
+    right after the header are read by open_csv itself, a block per OPEN_STEP."""
+    path = tmp_path / "blank.csv"
+    rows = [f"{i},n{i}\n" for i in range(5000)]
+    path.write_text("id,name\n" + "".join(rows[:3]) + "\n" * (300 << 10) + "".join(rows[3:]))
+    first = tmp_path / "blank-first.csv"  # open_csv reads on to the first rows
+    first.write_text("id,name\n" + "\n" * (300 << 10) + "".join(rows))
+    streams: list[Utf8Stream] = []
+    real_release = Utf8Stream.release
+
+    def release(self: Utf8Stream) -> None:
+        streams.append(self)
+        real_release(self)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Utf8Stream, "release", release)
+        for csv in (path, first):
+            ids: list[int] = []
+            for source in iter_sources([csv], ReadOptions(None, 16 << 10, None, None, 0)):
+                for batch in source.batches():
+                    ids.extend(int(x) for x in batch.data.column("id").to_pylist())
+            assert ids == list(range(5000))
+    assert len(streams) == 2 and all(s.stalls == 0 for s in streams)
