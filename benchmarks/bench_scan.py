@@ -125,6 +125,14 @@ def presidio_step(path: Path, rows: int) -> dict[str, Any] | None:
     return result
 
 
+def settle(seconds: float) -> None:
+    """Flush dirty pages (a scan's spill files) and let the machine idle between steps: a
+    step that follows a long one otherwise ran up to 40% slower on the shared 2-core
+    machine (session 5: 19.7 s after the 1-worker step, 13.8 s on its own)."""
+    os.sync()
+    time.sleep(seconds)
+
+
 def step(kind: str, path: Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-c", STEP, kind, str(path)], capture_output=True, text=True, check=True
@@ -141,6 +149,7 @@ def main() -> None:
     ap.add_argument(
         "--presidio-rows", type=int, default=500, help="presidio sample of the CSV (0: skip)"
     )
+    ap.add_argument("--settle", type=float, default=10.0, help="idle seconds before each step")
     args = ap.parse_args()
     paths = generate(args.rows, args.seed)
     results: dict[str, Any] = {
@@ -151,13 +160,16 @@ def main() -> None:
             "platform": platform.platform(),
         },
         "date": time.strftime("%Y-%m-%d"),
+        "settle_seconds": args.settle,
         "runs": [],
     }
     for fmt, path in paths.items():
         size = path.stat().st_size
+        settle(args.settle)
         read = step(f"read_{fmt}", path)
         runs = [("pyarrow read", read)]
         for w in args.workers.split(","):
+            settle(args.settle)
             runs.append((f"exposure_scan workers={w}", step(f"scan:{w}", path)))
         for name, r in runs:
             secs = float(r["seconds"])
@@ -174,6 +186,7 @@ def main() -> None:
                 row["counts"] = r["counts"]
             results["runs"].append(row)
     if args.presidio_rows:
+        settle(args.settle)
         pres = presidio_step(paths["csv"], args.presidio_rows)
         if pres is not None:
             rate = float(pres["rows"]) / float(pres["seconds"])
