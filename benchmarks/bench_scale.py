@@ -164,7 +164,7 @@ else:
     rep = exposure_scan.scan(path, workers=workers, ner="off")
     out["scan_only_seconds"] = time.perf_counter() - t
     with open("/proc/self/status") as f:  # the step's own peak before the report's aggregates
-        out["hwm_after_scan_mib"] = int(f.read().split("VmHWM:")[1].split()[0]) / 1024
+        out["hwm_after_scan_mib"] = round(int(f.read().split("VmHWM:")[1].split()[0]) / 1024, 1)
     out["rows"] = rep.coverage().records_read
     out["counts"] = rep.counts()
     out["seconds"] = time.perf_counter() - t
