@@ -39,7 +39,8 @@ def test_reads_wait_for_the_parser() -> None:
 
 def test_a_parser_that_stops_never_hangs_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing releases a waiting read at once; without a close, reads go on after
-    READ_STALL seconds (counted as stalls) instead of waiting forever."""
+    READ_STALL seconds (counted as stalls) instead of waiting forever, and after PARSER_STEP
+    while the parser waits for bytes (not a stall: the parser is there)."""
     stream = Utf8Stream(io.BytesIO(b"y" * 10_000), "utf-8", ahead=2_000)
     seen: list[int] = []
     thread = _reader(stream, seen)
@@ -54,6 +55,13 @@ def test_a_parser_that_stops_never_hangs_the_reader(monkeypatch: pytest.MonkeyPa
     thread = _reader(stalled, seen)
     thread.join(5)
     assert not thread.is_alive() and seen[-1] == 10_000 and stalled.stalls > 0
+    monkeypatch.setattr(delimited, "READ_STALL", 3600.0)
+    waiting = Utf8Stream(io.BytesIO(b"w" * 10_000), "utf-8", ahead=2_000)
+    seen = []
+    with waiting.parsing():  # the parser waits for bytes: the reader goes on, a block a step
+        thread = _reader(waiting, seen)
+        thread.join(5)
+    assert not thread.is_alive() and seen[-1] == 10_000 and waiting.stalls == 0
 
 
 def test_a_real_parse_stays_within_the_bound_and_never_stalls(
@@ -83,7 +91,7 @@ def test_a_real_parse_stays_within_the_bound_and_never_stalls(
         for batch in source.batches():
             ids.extend(int(x) for x in batch.data.column("id").to_pylist())
     assert ids == list(range(rows))
-    assert len(streams) == 1 and streams[0].stalls == 0
+    assert len(streams) == 1 and streams[0].stalls == 0 and streams[0].steps <= 2
     assert path.stat().st_size > 20 * block  # many blocks: the bound was exercised
     assert max(ahead) <= delimited.READ_AHEAD_BLOCKS * block
 
@@ -113,3 +121,7 @@ def test_blocks_of_blank_lines_keep_the_pace(tmp_path: Path) -> None:
                     ids.extend(int(x) for x in batch.data.column("id").to_pylist())
             assert ids == list(range(5000))
     assert len(streams) == 2 and all(s.stalls == 0 for s in streams)
+    # the count of blocks parsed kept up: the parser hardly ever waited on the pacing, but
+    # for open_csv reading on through the blank blocks before the first rows (one step each)
+    blank_blocks = (300 << 10) // (16 << 10)
+    assert streams[0].steps <= 2 and streams[1].steps <= blank_blocks + 2

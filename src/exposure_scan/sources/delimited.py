@@ -55,10 +55,13 @@ codecs.register_error(_MARK_ERRORS, _mark_undecodable)
 
 #: Blocks the CSV reader may read ahead of the parser (pyarrow's own queue holds 32).
 READ_AHEAD_BLOCKS = 4
-#: The longest a read waits for the parser in all, before reading on regardless.
-READ_STALL = 2.0
-#: While ``open_csv`` looks for the header, a read waits this long, then reads a block.
-OPEN_STEP = 0.02
+#: While the parser waits for bytes (``open_csv``, ``read_next_batch``), a read that is past
+#: the bound waits this long, then reads a block: the parser never waits on the pacing for
+#: more than that (the count of blocks parsed can lag: a header after blank lines).
+PARSER_STEP = 0.02
+#: Otherwise a read waits for the parser (which is busy with results, not reading) at most this
+#: long, then reads one block: a stop the stream was not told about cannot hang the reader.
+READ_STALL = 60.0
 
 
 class Utf8Stream:
@@ -79,7 +82,8 @@ class Utf8Stream:
         self._consumed = 0
         self._delivered = 0
         self._turn = threading.Condition()
-        self.stalls = 0  # reads that gave up waiting (the parser's pace was misjudged)
+        self.stalls = 0  # reads that stopped waiting: the parser was away READ_STALL seconds
+        self.steps = 0  # reads that went on after PARSER_STEP while the parser waited
         self._parsing = 0  # open_csv is looking for the header
         self._utf8 = codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig"
         self._dec = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -132,8 +136,9 @@ class Utf8Stream:
 
     @contextlib.contextmanager
     def parsing(self) -> Iterator[None]:
-        """Around ``open_csv``: finding the header may take any number of blocks (blank
-        lines first), so reads wait only ``OPEN_STEP`` meanwhile."""
+        """Around ``open_csv`` and ``read_next_batch``: the parser may need more bytes than
+        the pacing expects (a header after blank lines), so reads wait only
+        ``PARSER_STEP`` meanwhile."""
         with self._turn:
             self._parsing += 1
             self._turn.notify_all()
@@ -144,17 +149,19 @@ class Utf8Stream:
                 self._parsing -= 1
 
     def _wait_for_turn(self) -> None:
-        """Block while the reader is ``ahead`` bytes past the parser: never for more than
-        ``READ_STALL`` seconds in all, nor ``OPEN_STEP`` while the header is being found
-        (a block at a time then, however many it takes)."""
+        """Block while the reader is ``ahead`` bytes past the parser: at most
+        ``PARSER_STEP`` while the parser itself waits for bytes, ``READ_STALL`` otherwise."""
         if self._ahead is None:
             return
         with self._turn:
             start = time.monotonic()
             while self._ahead is not None and self._delivered >= self._consumed + self._ahead:
-                left = start + (OPEN_STEP if self._parsing else READ_STALL) - time.monotonic()
+                left = start + (PARSER_STEP if self._parsing else READ_STALL) - time.monotonic()
                 if left <= 0:
-                    self.stalls += not self._parsing
+                    if self._parsing:
+                        self.steps += 1  # the parser needed more than the pacing expected
+                    else:
+                        self.stalls += 1  # the parser was away that long
                     break
                 self._turn.wait(left)
 
@@ -482,8 +489,12 @@ class DelimitedSource:
                     convert_options=convert_opts,
                 )
         except pa.ArrowInvalid as exc:
+            self._utf8.release()  # the reader's read-ahead thread must not wait on a parse
             if "Empty CSV file" in str(exc):
                 return
+            raise
+        except BaseException:
+            self._utf8.release()
             raise
         cursor = 0  # next 0-based record index
         pending: list[tuple[int, str]] = []  # invalid records not yet placed, sorted
@@ -492,7 +503,8 @@ class DelimitedSource:
         try:
             while True:
                 try:
-                    rb = reader.read_next_batch()
+                    with self._utf8.parsing():
+                        rb = reader.read_next_batch()
                 except StopIteration:
                     break
                 parsed += 1  # one batch per block, a 0-row batch for a block of blank lines
