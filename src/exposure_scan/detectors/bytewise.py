@@ -32,7 +32,8 @@ def _parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
 def _per_cell(offsets: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """How many ``flags`` each cell's byte range holds (int32 sums: half the memory traffic
     of int64, and a batch's bytes stay far below 2**31)."""
-    running = np.zeros(flags.size + 1, dtype=np.int32 if flags.size < 2**31 else np.int64)
+    wide = flags.dtype == np.int64 or flags.size >= 2**31  # weighted flags: class_counts
+    running = np.zeros(flags.size + 1, dtype=np.int64 if wide else np.int32)
     np.cumsum(flags, out=running[1:])
     counts: np.ndarray = (running[offsets[1:]] - running[offsets[:-1]]).astype(np.int64)
     return counts
@@ -68,9 +69,7 @@ def class_counts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     if parts is None:
         return None
     offsets, data = parts
-    running = np.zeros(data.size + 1, dtype=np.int64)
-    np.cumsum(_CLASS_WEIGHTS[data], out=running[1:])
-    both = running[offsets[1:]] - running[offsets[:-1]]
+    both = _per_cell(offsets, _CLASS_WEIGHTS[data])
     digits: np.ndarray = both & 0xFFFFFFFF
     letters: np.ndarray = both >> 32
     return digits, letters

@@ -5,7 +5,7 @@ names per country for 100+ countries, so a Yoruba, Tamil or Hungarian name weigh
 as an English one. Its pickles take ~6 s and ~1 GB to load, far too much per scan, so the
 first use distils them into a small gzip text file (the accent-folded names, then the
 common ones, one a line) in the user cache directory, versioned by the names-dataset
-version; later loads take ~50 ms (one decompression and split, no per-line Python loop).
+version; later loads take ~80 ms (one decompression and split, no per-line Python loop).
 Without names-dataset the lexicon is empty and column inference relies on the shape of the
 values and the header, and says so in its evidence.
 
