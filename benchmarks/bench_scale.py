@@ -142,6 +142,11 @@ def check_space(tmp: Path, need: int) -> None:
 STEP = r"""
 import json, resource, sys, time
 kind, path, workers, people = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+json_path = sys.argv[5] if len(sys.argv) > 5 else ""
+
+def status_mib(field):
+    with open("/proc/self/status") as f:
+        return round(int(f.read().split(field + ":")[1].split()[0]) / 1024, 1)
 
 def peaks():
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -174,6 +179,18 @@ else:
         t = time.perf_counter()
         out["people"] = rep.affected_people().num_rows
         out["people_seconds"] = time.perf_counter() - t
+    if json_path:
+        # The streamed JSON report: its own peak, after resetting the high-water mark.
+        out["json_rss_before_mib"] = status_mib("VmRSS")
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        t = time.perf_counter()
+        rep.write_json(json_path)
+        out["json_seconds"] = round(time.perf_counter() - t, 3)
+        out["json_hwm_mib"] = status_mib("VmHWM")
+        import os
+        out["json_bytes"] = os.path.getsize(json_path)
+        os.unlink(json_path)
     # The pool's workers are children of multiprocessing's forkserver, which reaps them; its
     # peak reaches RUSAGE_CHILDREN here only once this process has reaped the forkserver.
     try:
@@ -297,7 +314,13 @@ LAUNCHER = "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))"
 
 
 def step(
-    kind: str, path: Path, workers: int, people: bool, interval: float, limit_kib: int
+    kind: str,
+    path: Path,
+    workers: int,
+    people: bool,
+    interval: float,
+    limit_kib: int,
+    json_path: Path | None = None,
 ) -> dict[str, Any]:
     """One measurement in a fresh process (its own session, killed as a group on abort).
 
@@ -307,6 +330,7 @@ def step(
     before = load()
     argv = [sys.executable, "-S", "-c", LAUNCHER]
     argv += [sys.executable, "-c", STEP, kind, str(path), str(workers), "1" if people else "0"]
+    argv += [str(json_path) if json_path is not None else ""]
     proc = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -378,6 +402,11 @@ def summarise(size: dict[str, Any], read: dict[str, Any], scan: dict[str, Any]) 
                 s[key] = scan[key]
         if "people" in scan:
             s.update(people=scan["people"], people_seconds=round(scan["people_seconds"], 3))
+        if "json_seconds" in scan:
+            s["json"] = {
+                k: scan[k]
+                for k in ("json_seconds", "json_bytes", "json_rss_before_mib", "json_hwm_mib")
+            }
     return {**size, "read": part(read), "scan": s}
 
 
@@ -443,6 +472,11 @@ def main() -> None:
     what.add_argument("--gigabytes", type=float, help="one CSV of this size (10^9 bytes)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--with-people", action="store_true", help="also time affected_people()")
+    ap.add_argument(
+        "--with-json",
+        action="store_true",
+        help="also write the JSON report (streamed) and record its time and peak RSS",
+    )
     ap.add_argument("--tmp", type=Path, default=Path(tempfile.gettempdir()))
     ap.add_argument("--interval", type=float, default=0.5, help="RSS polling period, seconds")
     ap.add_argument(
@@ -487,6 +521,7 @@ def main() -> None:
         "options": {
             "workers": args.workers,
             "with_people": args.with_people,
+            "with_json": args.with_json,
             "ner": "off",
             "interval_s": args.interval,
             "block_size_read": 8 << 20,
@@ -507,7 +542,10 @@ def main() -> None:
                     flush=True,
                 )
                 read = step("read", path, 1, False, args.interval, limit)
-                scan = step("scan", path, args.workers, args.with_people, args.interval, limit)
+                report = workdir / "report.json" if args.with_json else None
+                scan = step(
+                    "scan", path, args.workers, args.with_people, args.interval, limit, report
+                )
             finally:
                 path.unlink(missing_ok=True)
             doc["sizes"].append(summarise(size, read, scan))

@@ -235,19 +235,30 @@ def _emit(report: Report, args: argparse.Namespace, *, result: BaselineResult | 
     out: str | None = args.output
     rich = args.format == "text" and out is None and sys.stdout.isatty()
     rich = rich and not os.environ.get("NO_COLOR")
-    if result is not None and args.format == "sarif":
-        text = render(result.full, "sarif", status=result.status)
+    if args.format == "json":
+        # Streamed: the findings of a leak of any size are written a batch at a time.
+        if out is None or out == "-":
+            report.write_json(sys.stdout)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        else:
+            with open(out, "w", encoding="utf-8") as handle:
+                report.write_json(handle)
+                handle.write("\n")
     else:
-        text = render(report, args.format, rich=rich)
-    if not text.endswith("\n"):
-        text += "\n"
-    if out is None or out == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        Path(out).write_text(text, encoding="utf-8")
-        if not args.quiet:
-            print(f"{PROG}: wrote {args.format} report to {out}", file=sys.stderr)
+        if result is not None and args.format == "sarif":
+            text = render(result.full, "sarif", status=result.status)
+        else:
+            text = render(report, args.format, rich=rich)
+        if not text.endswith("\n"):
+            text += "\n"
+        if out is None or out == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            Path(out).write_text(text, encoding="utf-8")
+    if out is not None and out != "-" and not args.quiet:
+        print(f"{PROG}: wrote {args.format} report to {out}", file=sys.stderr)
     violations = report.violations
     if not args.quiet:
         _say_violations(report)

@@ -53,6 +53,9 @@ SORT_KEYS = [
 
 ColumnKey = tuple[str, str]  # (source, column)
 
+#: Rows per table :meth:`PartialResult.iter_canonical` yields.
+CANONICAL_CHUNK = 1 << 16
+
 #: Finding columns that repeat a few labels: dictionary-encoded when findings travel between
 #: processes or are written to disk, plain strings again when they are read.
 LABELS = ("source", "column", "entity", "detector")
@@ -274,13 +277,66 @@ class PartialResult:
 
     def findings_table(self, *, with_values: bool = False) -> pa.Table:
         """All findings as one table in canonical order (materialised: for leaks whose
-        findings outgrow memory, aggregate over :meth:`iter_findings` instead)."""
+        findings outgrow memory, stream :meth:`iter_canonical` or aggregate over
+        :meth:`iter_findings` instead)."""
         schema = FINDINGS_SCHEMA.append(VALUE_FIELD) if with_values else FINDINGS_SCHEMA
-        tables = list(self.iter_findings(with_values=with_values))
+        tables = list(self.iter_canonical(with_values=with_values))
         if not tables:
             return schema.empty_table()
-        table = pa.concat_tables([t.cast(schema) for t in tables])
-        return table.take(pc.sort_indices(table, sort_keys=SORT_KEYS))
+        return pa.concat_tables(tables)
+
+    def iter_canonical(
+        self,
+        columns: Sequence[str] | None = None,
+        *,
+        with_values: bool = False,
+        chunk_rows: int = CANONICAL_CHUNK,
+    ) -> Iterator[pa.Table]:
+        """The findings in canonical order, ``chunk_rows`` at a time: what
+        :meth:`findings_table` returns, without holding it.
+
+        Each storage unit (a table held in memory, a spilled file) covers a range of
+        (source, record) positions. Units whose ranges overlap are read and sorted together;
+        the others one at a time. A pool worker's file holds one batch's records, and the
+        in-process spill writes batches in reading order, so memory is bounded by one unit
+        for the local engine; units that interleave (an unusual merge) cost their union.
+        Ties keep storage order within a group, as the one-table sort does."""
+        schema = FINDINGS_SCHEMA.append(VALUE_FIELD) if with_values else FINDINGS_SCHEMA
+        wanted = list(schema.names if columns is None else columns)
+        if with_values and "value" not in wanted:
+            wanted.append("value")
+        if "value" in wanted:
+            schema = FINDINGS_SCHEMA.append(VALUE_FIELD)
+        needed = [*wanted, *(k for k, _ in SORT_KEYS if k not in wanted)]
+        target = pa.schema([schema.field(name) for name in needed])
+        units: list[tuple[pa.Table] | SpilledFindings] = [
+            *((t,) for t in self.findings if t.num_rows),
+            *self.spilled,
+        ]
+        ranges = [_unit_range(self._unit_tables(u, ["source", "row"])) for u in units]
+        live = [(r, u) for r, u in zip(ranges, units, strict=True) if r is not None]
+        for group in _overlapping_groups([r for r, _ in live]):
+            parts = [
+                t.select(needed).cast(target)
+                for i in group
+                for t in self._unit_tables(live[i][1], needed)
+            ]
+            table = pa.concat_tables(parts)
+            table = table.take(pc.sort_indices(table, sort_keys=SORT_KEYS)).select(wanted)
+            for start in range(0, table.num_rows, max(1, chunk_rows)):
+                yield table.slice(start, chunk_rows)
+
+    def _unit_tables(
+        self, unit: tuple[pa.Table] | SpilledFindings, columns: list[str]
+    ) -> Iterator[pa.Table]:
+        """A storage unit's findings, ``columns`` only, labels as plain strings."""
+        if isinstance(unit, SpilledFindings):
+            if "value" in columns:
+                yield from (self._select(t, columns) for t in unit.tables(None))
+            else:
+                yield from unit.tables(columns)
+        else:
+            yield _plain(self._select(unit[0], columns))
 
     def canonical(self) -> dict[str, Any]:
         """An order-independent, comparable form (tests of merge laws use it)."""
@@ -308,6 +364,44 @@ class PartialResult:
 
     def __repr__(self) -> str:
         return f"<PartialResult findings={self.finding_count()} columns={len(self.cells)}>"
+
+
+Position = tuple[str, int]  # (source, row): the leading sort keys
+
+
+def _unit_range(tables: Iterator[pa.Table]) -> tuple[Position, Position] | None:
+    """The first and last (source, row) of a storage unit's findings (None: no findings)."""
+    lo: Position | None = None
+    hi: Position | None = None
+    for t in tables:
+        if not t.num_rows:
+            continue
+        g = t.group_by("source").aggregate([("row", "min"), ("row", "max")])
+        for source, first, last in zip(
+            *(g.column(c).to_pylist() for c in ("source", "row_min", "row_max")), strict=True
+        ):
+            if lo is None or (source, first) < lo:
+                lo = (source, first)
+            if hi is None or (source, last) > hi:
+                hi = (source, last)
+    return None if lo is None or hi is None else (lo, hi)
+
+
+def _overlapping_groups(ranges: Sequence[tuple[Position, Position]]) -> list[list[int]]:
+    """Indices of ``ranges`` grouped so that no two groups overlap, in position order;
+    indices within a group stay in storage order (ties in the sort keep it)."""
+    order = sorted(range(len(ranges)), key=lambda i: ranges[i][0])
+    groups: list[list[int]] = []
+    end: Position | None = None
+    for i in order:
+        lo, hi = ranges[i]
+        if groups and end is not None and lo <= end:
+            groups[-1].append(i)
+            end = max(end, hi)
+        else:
+            groups.append([i])
+            end = hi
+    return [sorted(g) for g in groups]
 
 
 #: Bytes of hashes one pass of :func:`distinct_per_entity` may hold (about 50 per hash).

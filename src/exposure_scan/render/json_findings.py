@@ -9,7 +9,8 @@ rows are assembled with Arrow string kernels, byte for byte what ``json.dumps`` 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -48,24 +49,54 @@ def _distinct_encoded(column: pa.Array, encode: Any) -> pa.Array:
 def findings_json(table: pa.Table, indent: int | None, depth: int = 1) -> str:
     """``table`` as the JSON array ``json.dumps(table.to_pylist(), indent=indent,
     ensure_ascii=False)`` would write at nesting ``depth`` (1: a value of the top object)."""
-    if table.num_rows == 0:
-        return "[]"
-    names = table.column_names
+    out: list[str] = []
+    write_findings_json([table], out.append, indent, depth)
+    return "".join(out)
+
+
+def write_findings_json(
+    tables: Iterable[pa.Table], write: Callable[[str], Any], indent: int | None, depth: int = 1
+) -> None:
+    """The rows of ``tables``, in order, as one JSON array (the text :func:`findings_json`
+    gives for their concatenation), passed to ``write`` a table at a time: a report's
+    findings reach a file without ever being one string or one table."""
+    seps = _separators(indent, depth)
+    first = True
+    for table in tables:
+        if table.num_rows == 0:
+            continue
+        write((seps.list_open if first else seps.item) + _items(table, seps))
+        first = False
+    write("[]" if first else seps.list_close)
+
+
+class _Separators(NamedTuple):
+    opener: str
+    key: str
+    item: str
+    closer: str
+    list_open: str
+    list_close: str
+
+
+def _separators(indent: int | None, depth: int) -> _Separators:
     if indent is None:
-        opener, key_sep, item_sep, closer, list_open, list_close = "{", ", ", ", ", "}", "[", "]"
-    else:
-        outer = "\n" + " " * (indent * (depth + 1))
-        inner = "\n" + " " * (indent * (depth + 2))
-        opener, key_sep, closer = "{" + inner, "," + inner, outer + "}"
-        item_sep, list_open = "," + outer, "[" + outer
-        list_close = "\n" + " " * (indent * depth) + "]"
+        return _Separators("{", ", ", ", ", "}", "[", "]")
+    outer = "\n" + " " * (indent * (depth + 1))
+    inner = "\n" + " " * (indent * (depth + 2))
+    list_close = "\n" + " " * (indent * depth) + "]"
+    return _Separators("{" + inner, "," + inner, "," + outer, outer + "}", "[" + outer, list_close)
+
+
+def _items(table: pa.Table, seps: _Separators) -> str:
+    """The table's rows as JSON objects joined by the item separator."""
     parts: list[Any] = []
-    for i, name in enumerate(names):
-        parts.append((opener if i == 0 else key_sep) + _encode_str(name) + ": ")
+    for i, name in enumerate(table.column_names):
+        parts.append((seps.opener if i == 0 else seps.key) + _encode_str(name) + ": ")
         parts.append(_encoded(table.column(name)))
-    parts.append(closer)
+    parts.append(seps.closer)
     items = pc.binary_join_element_wise(*parts, "")
     one_list = pa.ListArray.from_arrays(pa.array([0, len(items)], pa.int32()), items)
-    joined = pc.binary_join(one_list, item_sep)[0]
+    joined = pc.binary_join(one_list, seps.item)[0]
     text: str = joined.as_buffer().to_pybytes().decode("utf-8")
-    return list_open + text + list_close
+    return text
