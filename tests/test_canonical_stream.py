@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 from pathlib import Path
+from unittest import mock
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exposure_scan
+import exposure_scan.findings as findings_module
 from exposure_scan.cli import main
 from exposure_scan.findings import (
     FINDINGS_SCHEMA,
@@ -58,6 +60,7 @@ def _reference(tables: list[pa.Table]) -> pa.Table:
     spill=st.lists(st.booleans(), min_size=7, max_size=7),
     sort_units=st.booleans(),
     chunk=st.integers(1, 20),
+    sort_rows=st.integers(1, 70),
 )
 def test_canonical_stream_equals_the_one_table_sort(
     rows: list[dict[str, object]],
@@ -65,10 +68,19 @@ def test_canonical_stream_equals_the_one_table_sort(
     spill: list[bool],
     sort_units: bool,
     chunk: int,
+    sort_rows: int,
 ) -> None:
     """Any split of the findings into units held in memory or spilled, overlapping or not
     (``sort_units`` makes each unit a run of positions, as the local engine writes them):
-    the stream, in any chunk size, is the sorted table, ties in storage order."""
+    the stream, in any chunk size and however many units one sort gathers, is the sorted
+    table, ties in storage order."""
+    with mock.patch.object(findings_module, "SORT_ROWS", sort_rows):
+        _check_stream(rows, cuts, spill, sort_units, chunk)
+
+
+def _check_stream(
+    rows: list[dict[str, object]], cuts: list[int], spill: list[bool], sort_units: bool, chunk: int
+) -> None:
     if sort_units:
         rows = sorted(rows, key=lambda r: (r["source"], r["row"]))
     bounds = [0, *sorted(c for c in cuts if c <= len(rows)), len(rows)]
@@ -108,9 +120,7 @@ def test_overlapping_groups_are_disjoint_ordered_and_complete(
     groups = _overlapping_groups(ranges)
     assert sorted(i for g in groups for i in g) == list(range(len(ranges)))
     assert all(g == sorted(g) for g in groups)  # storage order inside a group
-    extents = [
-        (min(ranges[i][0] for i in g), max(ranges[i][1] for i in g)) for g in groups
-    ]
+    extents = [(min(ranges[i][0] for i in g), max(ranges[i][1] for i in g)) for g in groups]
     for (_, end), (start, _) in itertools.pairwise(extents):
         assert end < start  # groups never touch: a shared position is one group
     for g in groups:  # and a group is not two groups glued together
@@ -157,8 +167,9 @@ def test_a_spilled_scan_streams_one_unit_at_a_time(leak: Path, workers: int) -> 
     groups = _overlapping_groups([r for r in ranges if r is not None])
     assert len(groups) == len(units)  # every group is one unit
     largest = max(s.rows for s in partial.spilled)
-    streamed = list(report.findings_batches(canonical=True))
-    assert max(t.num_rows for t in streamed) <= max(largest, 1)
+    with mock.patch.object(findings_module, "SORT_ROWS", 1):  # each unit sorted alone
+        streamed = list(report.findings_batches(canonical=True))
+    assert max(t.num_rows for t in streamed) <= largest
     assert pa.concat_tables(streamed).equals(report.findings_table())
 
 

@@ -55,6 +55,9 @@ ColumnKey = tuple[str, str]  # (source, column)
 
 #: Rows per table :meth:`PartialResult.iter_canonical` yields.
 CANONICAL_CHUNK = 1 << 16
+#: Findings :meth:`PartialResult.iter_canonical` gathers from small storage units before one
+#: sort (~30 MiB); a larger unit is sorted alone.
+SORT_ROWS = 1 << 18
 
 #: Finding columns that repeat a few labels: dictionary-encoded when findings travel between
 #: processes or are written to disk, plain strings again when they are read.
@@ -315,16 +318,20 @@ class PartialResult:
         ]
         ranges = [_unit_range(self._unit_tables(u, ["source", "row"])) for u in units]
         live = [(r, u) for r, u in zip(ranges, units, strict=True) if r is not None]
+        # Consecutive groups are sorted together up to SORT_ROWS (groups never share a
+        # position, so this is the same order): many small units cost one sort, not many.
+        pending: list[pa.Table] = []
+        held = 0
         for group in _overlapping_groups([r for r, _ in live]):
-            parts = [
-                t.select(needed).cast(target)
-                for i in group
-                for t in self._unit_tables(live[i][1], needed)
-            ]
-            table = pa.concat_tables(parts)
-            table = table.take(pc.sort_indices(table, sort_keys=SORT_KEYS)).select(wanted)
-            for start in range(0, table.num_rows, max(1, chunk_rows)):
-                yield table.slice(start, chunk_rows)
+            for i in group:
+                for t in self._unit_tables(live[i][1], needed):
+                    pending.append(t.select(needed).cast(target))
+                    held += t.num_rows
+            if held >= SORT_ROWS:
+                yield from _sorted_slices(pending, wanted, chunk_rows)
+                pending, held = [], 0
+        if pending:
+            yield from _sorted_slices(pending, wanted, chunk_rows)
 
     def _unit_tables(
         self, unit: tuple[pa.Table] | SpilledFindings, columns: list[str]
@@ -376,7 +383,18 @@ def _unit_range(tables: Iterator[pa.Table]) -> tuple[Position, Position] | None:
     for t in tables:
         if not t.num_rows:
             continue
-        g = t.group_by("source").aggregate([("row", "min"), ("row", "max")])
+        sources = pc.min_max(t.column("source"))
+        if sources["min"] == sources["max"]:  # one source (the usual batch): no grouping
+            rows = pc.min_max(t.column("row"))
+            g = pa.table(
+                {
+                    "source": [sources["min"].as_py()],
+                    "row_min": [rows["min"].as_py()],
+                    "row_max": [rows["max"].as_py()],
+                }
+            )
+        else:
+            g = t.group_by("source").aggregate([("row", "min"), ("row", "max")])
         for source, first, last in zip(
             *(g.column(c).to_pylist() for c in ("source", "row_min", "row_max")), strict=True
         ):
@@ -385,6 +403,13 @@ def _unit_range(tables: Iterator[pa.Table]) -> tuple[Position, Position] | None:
             if hi is None or (source, last) > hi:
                 hi = (source, last)
     return None if lo is None or hi is None else (lo, hi)
+
+
+def _sorted_slices(parts: list[pa.Table], wanted: list[str], chunk_rows: int) -> Iterator[pa.Table]:
+    table = pa.concat_tables(parts)
+    table = table.take(pc.sort_indices(table, sort_keys=SORT_KEYS)).select(wanted)
+    for start in range(0, table.num_rows, max(1, chunk_rows)):
+        yield table.slice(start, chunk_rows)
 
 
 def _overlapping_groups(ranges: Sequence[tuple[Position, Position]]) -> list[list[int]]:
