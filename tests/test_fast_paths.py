@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from unittest import mock
 
 import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exposure_scan.detectors import default_detectors
 from exposure_scan.detectors.phone import e164, parse_phone
 from exposure_scan.masking import keyed_hash
 
@@ -162,3 +164,59 @@ def test_bytewise_facts_equal_the_regex_kernels(
     assert classes[0].tolist() == counts.tolist()
     letters = [sum(b >= 0x80 or chr(b).isalpha() for b in (v or "").encode()) for v in values]
     assert classes[1].tolist() == letters[start:]
+
+
+_PATTERNS = sorted(
+    {
+        p
+        for d in default_detectors()
+        for p in (getattr(d, "prefilter", None), getattr(d, "pattern", None))
+        if isinstance(p, str)
+    }
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pattern=st.sampled_from(_PATTERNS),
+    values=st.lists(
+        st.one_of(
+            st.none(),
+            st.text(max_size=30),
+            st.sampled_from(["a@b.co", "+44 20 7946 0958", "Zoë O'Neil", "4111 1111 1111 1111"]),
+        ),
+        max_size=40,
+    ),
+)
+def test_regex_mask_is_the_same_in_python_and_in_arrow(
+    pattern: str, values: list[str | None]
+) -> None:
+    """Small arrays may be matched value by value in Python or by one Arrow kernel, chosen
+    by cost: both must give the mask Arrow's kernel gives."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from exposure_scan.detectors import base
+
+    arr = pa.array(values, pa.string())
+    expected = np.asarray(
+        pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(zero_copy_only=False),
+        bool,
+    )
+    for cost in (0.0, 1.0):  # a free kernel: Arrow; a dear one: Python
+        with mock.patch.object(base, "kernel_cost", lambda p, c=cost: c):
+            assert base.use_python_re2(len(values), pattern) is (cost == 1.0)
+            assert base.regex_mask(arr, pattern).tolist() == expected.tolist()
+
+
+def test_the_choice_weighs_values_against_the_kernels_compile() -> None:
+    from exposure_scan.detectors import base
+
+    with mock.patch.object(base, "kernel_cost", lambda p: 1e-3):
+        per_value = base.PYTHON_VALUE_COST
+        limit = int(1e-3 / per_value)
+        assert base.use_python_re2(limit - 1, "x")
+        assert not base.use_python_re2(limit + 1, "x")
+    assert base.kernel_cost("@") > 0  # measured once per process, cached
+    assert base.kernel_cost("@") == base.kernel_cost("@")
