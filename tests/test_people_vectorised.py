@@ -413,3 +413,33 @@ def test_a_real_scan(tmp_path: Path) -> None:
     got = link_people(findings)
     assert_same(got, _link_people_reference(canonical(findings)))
     assert got.linked_by["email"] == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    people=st.lists(
+        st.lists(st.sampled_from(sorted(PERSONAL)), max_size=5, unique=True).map(sorted),
+        max_size=30,
+    ),
+    cut=st.integers(0, 30),
+)
+def test_entity_sets_count_people_as_the_lists_do(people: list[list[str]], cut: int) -> None:
+    """Distinct entity sets with their people, and people with any of some entities, equal
+    the per-person Python count; over a table in two chunks and sliced lists too."""
+    from collections import Counter
+
+    rows = [
+        {"person": i, "records": 1, "sources": ["s"], "categories": [], "entities": e}
+        for i, e in enumerate(people)
+    ]
+    rows = [{**r, "email_hashes": [], "phone_hashes": [], "name_address_hashes": []} for r in rows]
+    table = pa.Table.from_pylist(rows, PEOPLE_SCHEMA)
+    cut = min(cut, table.num_rows)
+    chunked = pa.concat_tables([table.slice(0, cut), table.slice(cut)])
+    link = Linkage(chunked, len(people), {})
+    expected = Counter(frozenset(e) for e in people)
+    assert link.entity_sets() == dict(expected)
+    some = {"EMAIL_ADDRESS", "PERSON"}
+    assert link.people_with_any(some) == sum(1 for e in people if some & set(e))
+    sliced = Linkage(table.slice(cut), len(people) - cut, {})
+    assert sliced.entity_sets() == dict(Counter(frozenset(e) for e in people[cut:]))

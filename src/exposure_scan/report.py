@@ -314,10 +314,9 @@ class Report:
         if not present:
             return None
         link = self.linkage()
-        combos = {
-            frozenset(e for e in row if e in present)
-            for row in link.people.column("entities").to_pylist()
-        } or {frozenset(present)}
+        combos = {frozenset(e for e in s if e in present) for s in link.entity_sets()} or {
+            frozenset(present)
+        }
         return assess(
             sorted(present),
             identifiers_per_person=sorted((c for c in combos if c), key=sorted),

@@ -67,7 +67,7 @@ def category_rows(report: Report) -> list[CategoryRow]:
     from ..verdicts.categories import resolve
 
     by_entity = _entity_sources(report)
-    people = report.affected_people().select(["categories", "entities"]).to_pylist()
+    linkage = report.linkage()
     rows: list[CategoryRow] = []
     covered: set[str] = set()
     for name in _category_names(report):
@@ -81,7 +81,7 @@ def category_rows(report: Report) -> list[CategoryRow]:
                 partial=v.partial,
                 occurrences=v.occurrences,
                 distinct=sum(v.distinct.values()),
-                people=sum(1 for p in people if ents & set(p["entities"] or ())),
+                people=linkage.people_with_any(ents),
                 sources=tuple(sorted(set().union(*(by_entity.get(e, set()) for e in ents)))),
                 entities=dict(v.counts),
             )
@@ -95,7 +95,7 @@ def category_rows(report: Report) -> list[CategoryRow]:
                 partial=False,
                 occurrences=counts[entity],
                 distinct=distinct.get(entity, 0),
-                people=sum(1 for p in people if entity in (p["entities"] or ())),
+                people=linkage.people_with_any([entity]),
                 sources=tuple(sorted(by_entity.get(entity, ()))),
                 entities={entity: counts[entity]},
             )

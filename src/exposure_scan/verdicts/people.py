@@ -13,6 +13,7 @@ be streamed in batches from disk.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections.abc import Iterable
@@ -81,6 +82,38 @@ class Linkage:
     @property
     def count(self) -> int:
         return int(self.people.num_rows)
+
+    def entity_sets(self) -> dict[frozenset[str], int]:
+        """Each distinct set of entities a person's records expose, and how many people
+        have it: what summaries and severity need, computed on 64-bit masks instead of a
+        Python list per person (tens of millions in a large leak)."""
+        return dict(self._entity_sets)
+
+    @functools.cached_property
+    def _entity_sets(self) -> dict[frozenset[str], int]:
+        if self.count == 0:
+            return {}
+        lists = self.people.column("entities").combine_chunks()
+        offsets = lists.offsets.to_numpy().astype(np.int64)
+        index = pc.index_in(lists.flatten(), value_set=_ENTITIES).to_numpy(zero_copy_only=False)
+        bits = np.left_shift(np.uint64(1), index.astype(np.uint64))
+        masks = np.zeros(len(lists), np.uint64)
+        sizes = np.diff(offsets)
+        nonempty = sizes > 0
+        if nonempty.any():
+            start = offsets[:-1][nonempty] - offsets[0]
+            masks[nonempty] = np.bitwise_or.reduceat(bits, start)
+        values, counts = np.unique(masks, return_counts=True)
+        names = _ENTITIES.to_pylist()
+        return {
+            frozenset(n for i, n in enumerate(names) if int(v) >> i & 1): int(c)
+            for v, c in zip(values.tolist(), counts.tolist(), strict=True)
+        }
+
+    def people_with_any(self, entities: Iterable[str]) -> int:
+        """People with at least one of ``entities`` among their records' findings."""
+        wanted = set(entities)
+        return sum(c for s, c in self._entity_sets.items() if s & wanted)
 
 
 Ints: TypeAlias = npt.NDArray[np.int64]
