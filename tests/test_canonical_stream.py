@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pyarrow as pa
@@ -103,6 +104,13 @@ def _check_stream(
     got = pa.concat_tables(streamed) if streamed else FINDINGS_SCHEMA.empty_table()
     assert got.equals(expected)
     assert partial.findings_table().equals(expected)
+    by_record = [("source", "ascending"), ("row", "ascending")]
+    records = list(partial.iter_canonical(sort_keys=by_record, chunk_rows=chunk))
+    if stored:
+        table = pa.concat_tables([t.cast(FINDINGS_SCHEMA) for t in stored])
+        assert pa.concat_tables(records).equals(
+            table.take(pc.sort_indices(table, sort_keys=by_record))
+        )
     some = ["value_hash", "row"]
     projected = list(partial.iter_canonical(some, chunk_rows=chunk))
     assert all(t.column_names == some for t in projected)
@@ -219,3 +227,43 @@ def test_cli_json_is_streamed_to_the_file_and_to_stdout(
         d.pop("meta")  # scan times
     assert document == echoed
     assert len(document["findings"]) == sum(document["counts"].values()) > 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_reports_count_people_without_building_the_people_table(
+    leak: Path, workers: int, tmp_path: Path
+) -> None:
+    """Summaries, severity and the JSON document use the streamed people summary; it equals
+    the full linkage's, and its key files (forced to disk here) live in the spill directory."""
+    from exposure_scan.render.text import render_text
+    from exposure_scan.verdicts import people_count
+
+    report = _scan(
+        leak,
+        workers=workers,
+        parallel_threshold=0,
+        findings_memory=0,
+        spill_dir=str(tmp_path),
+    )
+    made: list[str | None] = []
+    real = people_count.tempfile.TemporaryDirectory
+
+    def spy(**kw: Any) -> Any:
+        made.append(kw.get("dir"))
+        return real(**kw)
+
+    with (
+        mock.patch.object(people_count, "KEY_MEMORY", 0),
+        mock.patch.object(people_count.tempfile, "TemporaryDirectory", spy),
+    ):
+        summary = report.people_summary()
+    spill = Path(report._partial.spilled[0].path).parent
+    assert made and all(d is not None and Path(d) == spill for d in made)
+    assert spill.parent == tmp_path
+    render_text(report, rich=False, width=100)
+    report.severity()
+    document = json.loads(report.to_json())
+    assert report._linkage is None  # nothing above built the people table
+    assert document["people"]["count"] == summary.count > 0
+    assert summary == report.linkage().summary()
+    assert report.people_summary() == summary

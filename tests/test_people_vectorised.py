@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from exposure_scan.verdicts.categories import category_of
 from exposure_scan.verdicts.people import PEOPLE_SCHEMA, PERSONAL, Linkage, link_people
+from exposure_scan.verdicts.people_count import summarise_people
 
 FINDINGS = pa.schema(
     [
@@ -443,3 +444,49 @@ def test_entity_sets_count_people_as_the_lists_do(people: list[list[str]], cut: 
     assert link.people_with_any(some) == sum(1 for e in people if some & set(e))
     sliced = Linkage(table.slice(cut), len(people) - cut, {})
     assert sliced.entity_sets() == dict(Counter(frozenset(e) for e in people[cut:]))
+
+
+# --- the people summary in bounded memory ------------------------------------------------------
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    findings=st.lists(st.one_of(finding, packed_finding), max_size=80),
+    cuts=st.lists(st.integers(0, 80), max_size=5),
+    memory=st.sampled_from([0, 30, 1 << 20]),
+)
+def test_streamed_summary_equals_the_linkage(
+    findings: list[Finding], cuts: list[int], memory: int
+) -> None:
+    """Canonical findings in chunks cut anywhere (a record split between chunks), keys kept
+    in memory or written to disk after every chunk: the count, records, links and entity
+    sets of the full linkage."""
+    t = canonical(table(findings))
+    want = link_people(t).summary()
+    bounds = [0, *sorted(min(c, t.num_rows) for c in cuts), t.num_rows]
+    chunks = [t.slice(a, b - a) for a, b in itertools.pairwise(bounds)]
+    got = summarise_people(chunks, memory=memory)
+    assert got == want
+    assert got.people_with_any(["EMAIL_ADDRESS"]) == link_people(t).people_with_any(
+        ["EMAIL_ADDRESS"]
+    )
+
+
+def test_streamed_summary_spills_keys_to_a_private_directory_and_removes_it(
+    tmp_path: Path,
+) -> None:
+    findings = [("s", i, "EMAIL_ADDRESS", HASHES[i % 3]) for i in range(40)]
+    t = canonical(table(findings))
+    got = summarise_people(
+        [t.slice(i, 7) for i in range(0, 40, 7)], directory=str(tmp_path), memory=0
+    )
+    assert got == link_people(t).summary()
+    assert got.count == 3 and got.records == 40
+    assert list(tmp_path.iterdir()) == []  # the key files are gone
+
+
+def test_keyed_hashes_decode_to_their_bits_and_other_strings_do_not_collide() -> None:
+    from exposure_scan.verdicts.people_count import _hash_words
+
+    hexes = ["00" * 16, "ff" * 16, "0123456789abcdef" * 2]
+    words = _hash_words(pa.array([*hexes, "x", "00" * 15, "FF" * 16], pa.string()))
+    assert [bytes(w.tobytes()).hex() for w in words[:3]] == hexes
+    assert len({w.tobytes() for w in words}) == 6  # upper case and short: hashed, distinct

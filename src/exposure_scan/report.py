@@ -30,7 +30,7 @@ from .options import ScanOptions
 from .sources.base import SourceAccount
 from .verdicts.categories import CATEGORIES, resolve
 from .verdicts.controls import ControlResult
-from .verdicts.people import Linkage, link_people
+from .verdicts.people import Linkage, PeopleSummary, link_people
 from .verdicts.severity import DEFAULT_DATA_TYPES, Circumstances, Context, Severity, assess
 from .verdicts.stats import prevalence_upper_bound
 from .verdicts.status import Coverage, Status, Verdict
@@ -83,6 +83,7 @@ class Report:
         self.circumstances = circumstances or Circumstances()
         self._findings: pa.Table | None = None
         self._linkage: Linkage | None = None
+        self._people: PeopleSummary | None = None
         self._counts: dict[str, int] | None = None
         self._distinct: dict[str, int] | None = None
 
@@ -291,6 +292,27 @@ class Report:
             )
         return self._linkage
 
+    def people_summary(self) -> PeopleSummary:
+        """How many people, over how many records, how they were linked and which sets of
+        entities they expose: what summaries, severity and the JSON document need, computed
+        in memory bounded by the records (keys past 64 MiB go to disk, next to the spilled
+        findings), where :meth:`affected_people` holds every person's identifiers."""
+        if self._linkage is not None:
+            return self._linkage.summary()
+        if self._people is None:
+            from .verdicts import people_count
+
+            spilled = self._partial.spilled
+            self._people = people_count.summarise_people(
+                self._partial.iter_canonical(
+                    ["source", "row", "entity", "value_hash"],
+                    sort_keys=[("source", "ascending"), ("row", "ascending")],
+                ),
+                directory=os.path.dirname(spilled[0].path) if spilled else None,
+                memory=people_count.KEY_MEMORY,
+            )
+        return self._people
+
     def affected_people(self, *, key: bytes | str | None = None) -> pa.Table:
         """One row per distinct person: categories exposed and keyed hashes of identifiers.
 
@@ -313,7 +335,7 @@ class Report:
         present = {e for e in self.counts() if e in DEFAULT_DATA_TYPES}
         if not present:
             return None
-        link = self.linkage()
+        link = self.people_summary()
         combos = {frozenset(e for e in s if e in present) for s in link.entity_sets()} or {
             frozenset(present)
         }
@@ -431,7 +453,7 @@ class Report:
         }
 
     def _people_summary(self) -> dict[str, Any]:
-        link = self.linkage()
+        link = self.people_summary()
         return {"count": link.count, "records": link.records, "linked_by": link.linked_by}
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -67,7 +67,7 @@ def category_rows(report: Report) -> list[CategoryRow]:
     from ..verdicts.categories import resolve
 
     by_entity = _entity_sources(report)
-    linkage = report.linkage()
+    people = report.people_summary()
     rows: list[CategoryRow] = []
     covered: set[str] = set()
     for name in _category_names(report):
@@ -81,7 +81,7 @@ def category_rows(report: Report) -> list[CategoryRow]:
                 partial=v.partial,
                 occurrences=v.occurrences,
                 distinct=sum(v.distinct.values()),
-                people=linkage.people_with_any(ents),
+                people=people.people_with_any(ents),
                 sources=tuple(sorted(set().union(*(by_entity.get(e, set()) for e in ents)))),
                 entities=dict(v.counts),
             )
@@ -95,7 +95,7 @@ def category_rows(report: Report) -> list[CategoryRow]:
                 partial=False,
                 occurrences=counts[entity],
                 distinct=distinct.get(entity, 0),
-                people=linkage.people_with_any([entity]),
+                people=people.people_with_any([entity]),
                 sources=tuple(sorted(by_entity.get(entity, ()))),
                 entities={entity: counts[entity]},
             )

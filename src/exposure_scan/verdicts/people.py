@@ -72,6 +72,27 @@ PEOPLE_SCHEMA = pa.schema(
 
 
 @dataclass(frozen=True)
+class PeopleSummary:
+    """The people of a leak without their table: how many, over how many records, how the
+    records were linked, and the distinct sets of entities people expose (with counts)."""
+
+    count: int
+    records: int
+    linked_by: dict[str, int]
+    sets: dict[frozenset[str], int] = field(default_factory=dict)
+
+    def entity_sets(self) -> dict[frozenset[str], int]:
+        """Each distinct set of entities a person's records expose, and how many people
+        have it."""
+        return dict(self.sets)
+
+    def people_with_any(self, entities: Iterable[str]) -> int:
+        """People with at least one of ``entities`` among their records' findings."""
+        wanted = set(entities)
+        return sum(c for s, c in self.sets.items() if s & wanted)
+
+
+@dataclass(frozen=True)
 class Linkage:
     """The people table and how records were linked into it."""
 
@@ -82,6 +103,11 @@ class Linkage:
     @property
     def count(self) -> int:
         return int(self.people.num_rows)
+
+    def summary(self) -> PeopleSummary:
+        """What :func:`~exposure_scan.verdicts.people_count.summarise_people` computes
+        without the table."""
+        return PeopleSummary(self.count, self.records, dict(self.linked_by), self.entity_sets())
 
     def entity_sets(self) -> dict[frozenset[str], int]:
         """Each distinct set of entities a person's records expose, and how many people
