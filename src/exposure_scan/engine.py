@@ -49,6 +49,7 @@ from .findings import (
     compact,
     label_array,
 )
+from .heap import bound_heap
 from .masking import keyed_hashes_array, new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
@@ -425,6 +426,7 @@ def _init_worker(
     spill_path: str | None = None,
 ) -> None:
     global _WORKER, _WORKER_SPILL
+    bound_heap()
     if ner_spec is None and _plain_detectors(detectors):
         skip_pandas_detection()
     ner = LazyNer(ner_spec) if ner_spec is not None else None
@@ -712,6 +714,7 @@ class LazyNer:
 
 
 def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
+    bound_heap()  # the driver's heap must not grow with the number of batches (see heap.py)
     detectors = list(options.detectors) if options.detectors is not None else default_detectors()
     key = options.key or new_key()
     read_opts = ReadOptions(

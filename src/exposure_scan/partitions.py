@@ -40,6 +40,7 @@ from .engine import (
 )
 from .errors import ConfigurationError, SourceNotFoundError
 from .findings import PartialResult, compact
+from .heap import bound_heap
 from .masking import new_key
 from .options import ScanOptions
 from .sources import ReadOptions, iter_sources
@@ -363,6 +364,7 @@ def scanner_for(config: ScanConfig) -> BatchScanner:
     with _SCANNERS_LOCK:
         scanner = _SCANNERS.get(key)
         if scanner is None:
+            bound_heap()  # Dask and partition workers: the same heap growth (see heap.py)
             if len(_SCANNERS) >= 16:
                 _SCANNERS.clear()  # scanners of finished runs
             ner = LazyNer(config.ner_spec) if config.ner_spec is not None else None
