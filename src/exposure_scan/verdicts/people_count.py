@@ -9,14 +9,15 @@ entities each person exposes. :func:`summarise_people` computes exactly those, e
 
 - findings arrive in canonical order (:meth:`PartialResult.iter_canonical`, bounded by a
   batch), so records are numbered as they come and a record's findings are consecutive;
-- each record keeps a 64-bit mask of its personal entities (8 bytes a record);
+- each record keeps a mask of its personal entities (4 bytes a record);
 - each identifier key (e-mail hash, phone hash, name+address hash) becomes 25 bytes -- kind,
   128-bit hash, record -- routed by hash to one of 64 buckets, written to a private temporary
   directory whenever those held pass ``memory``;
 - each bucket alone is sorted; records sharing a key are joined in one union-find over the
-  record ids (8 bytes a record), whose roots are the smallest record of each person.
+  record ids (4 bytes a record), whose roots are the smallest record of each person.
 
-Memory is then ~16-32 bytes a record plus ``memory``; the keys' disk use is 25 bytes each.
+Memory is then ~20 bytes a record at the peak (record ids and masks in 32 bits) plus
+``memory``; the keys' disk use is 25 bytes each.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ KEY_MEMORY = 64 << 20
 BUCKETS = 64
 _KEY = np.dtype([("kind", "i1"), ("h0", "<u8"), ("h1", "<u8"), ("record", "<i8")])
 _HEX = r"^[0-9a-f]{32}$"
+#: Entity masks in 32 bits while the personal entities fit (24 today): 4 bytes a record.
+_MASK = np.uint32 if len(_ENTITIES) <= 32 else np.uint64
 
 
 def summarise_people(
@@ -100,7 +103,7 @@ def _last_record_start(table: pa.Table) -> int:
 
 class _State:
     def __init__(self, directory: str | None, memory: int) -> None:
-        self.masks: list[npt.NDArray[np.uint64]] = []
+        self.masks: list[npt.NDArray[Any]] = []
         self.records = 0
         self.parent_dir = directory
         self.memory = memory
@@ -124,7 +127,7 @@ class _State:
             new[1:] = ~same | (row[1:] != row[:-1])
         local = np.cumsum(new) - 1
         n = int(local[-1]) + 1
-        bits = np.left_shift(np.uint64(1), entity.astype(np.uint64))
+        bits = np.left_shift(_MASK(1), entity.astype(_MASK))
         self.masks.append(np.bitwise_or.reduceat(bits, np.flatnonzero(new)))
         base = self.records
         self.records += n
@@ -196,7 +199,10 @@ class _State:
         linked_by = dict.fromkeys(_KINDS, 0)
         if n == 0:
             return PeopleSummary(0, 0, linked_by, {})
-        parent = np.arange(n, dtype=np.int64)
+        # Record ids in 32 bits while they fit: 4 bytes a record for each array below.
+        parent: npt.NDArray[np.signedinteger[Any]] = np.arange(
+            n, dtype=np.int32 if n < 2**31 else np.int64
+        )
         for b in range(BUCKETS):
             keys = self._bucket(b)
             if len(keys) == 0:
@@ -217,9 +223,11 @@ class _State:
             first = rec[np.flatnonzero(new_key)][group]
             parent = _hook(parent, first[multi], rec[multi])
         masks = np.concatenate(self.masks)
-        is_root = parent == np.arange(n)
-        person = np.zeros(n, np.uint64)
+        self.masks = []
+        is_root = parent == np.arange(n, dtype=parent.dtype)
+        person = np.zeros(n, _MASK)
         np.bitwise_or.at(person, parent, masks)
+        del masks
         values, counts = np.unique(person[is_root], return_counts=True)
         names = _ENTITIES.to_pylist()
         sets = {
@@ -229,7 +237,9 @@ class _State:
         return PeopleSummary(int(is_root.sum()), n, linked_by, sets)
 
 
-def _hook(parent: Ints, a: Ints, b: Ints) -> Ints:
+def _hook(
+    parent: npt.NDArray[np.signedinteger[Any]], a: Ints, b: Ints
+) -> npt.NDArray[np.signedinteger[Any]]:
     """Join the records of edges (a, b) in a flattened forest whose roots are the smallest
     ids of their trees (hook-and-compress, as ``people._components``); stays flattened."""
     while len(a):
