@@ -18,7 +18,7 @@ import hashlib
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -398,7 +398,15 @@ def _components(n: int, a: Ints, b: Ints) -> Ints:
     the smallest root it meets, then pointer jumping flattens the forest. Roots only point to
     smaller ids, so the smallest id of a component ends up as its root.
     """
-    parent = np.arange(n, dtype=np.int64)
+    return join_records(np.arange(n, dtype=np.int64), a, b)
+
+
+def join_records(
+    parent: npt.NDArray[np.signedinteger[Any]], a: Ints, b: Ints
+) -> npt.NDArray[np.signedinteger[Any]]:
+    """Join the records of edges (a, b) into ``parent``, a flattened forest whose roots are
+    the smallest ids of their trees (as :func:`_components` leaves it): edges may come in
+    batches, the final roots are the same."""
     while len(a):
         ra, rb = parent[a], parent[b]
         apart = ra != rb

@@ -44,6 +44,7 @@ from .people import (
     Ints,
     PeopleSummary,
     _name_address,
+    join_records,
 )
 
 #: Bytes of keys held in memory before the buckets are written to disk.
@@ -221,7 +222,7 @@ class _State:
             for kind, name in enumerate(_KINDS):
                 linked_by[name] += int((multi & (k == kind)).sum())
             first = rec[np.flatnonzero(new_key)][group]
-            parent = _hook(parent, first[multi], rec[multi])
+            parent = join_records(parent, first[multi], rec[multi])
         masks = np.concatenate(self.masks)
         self.masks = []
         is_root = parent == np.arange(n, dtype=parent.dtype)
@@ -235,26 +236,6 @@ class _State:
             for v, c in zip(values.tolist(), counts.tolist(), strict=True)
         }
         return PeopleSummary(int(is_root.sum()), n, linked_by, sets)
-
-
-def _hook(
-    parent: npt.NDArray[np.signedinteger[Any]], a: Ints, b: Ints
-) -> npt.NDArray[np.signedinteger[Any]]:
-    """Join the records of edges (a, b) in a flattened forest whose roots are the smallest
-    ids of their trees (hook-and-compress, as ``people._components``); stays flattened."""
-    while len(a):
-        ra, rb = parent[a], parent[b]
-        apart = ra != rb
-        if not apart.any():
-            break
-        a, b, ra, rb = a[apart], b[apart], ra[apart], rb[apart]
-        np.minimum.at(parent, np.maximum(ra, rb), np.minimum(ra, rb))
-        while True:
-            jumped = parent[parent]
-            if np.array_equal(jumped, parent):
-                break
-            parent = jumped
-    return parent
 
 
 def _hash_words(strings: pa.Array) -> npt.NDArray[np.uint64]:
