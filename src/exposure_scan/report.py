@@ -19,12 +19,7 @@ import pyarrow.compute as pc
 
 from ._version import __version__
 from .errors import ConfigurationError
-from .findings import (
-    FINDINGS_SCHEMA,
-    SORT_KEYS,
-    PartialResult,
-    distinct_per_entity,
-)
+from .findings import FINDINGS_SCHEMA, SORT_KEYS, PartialResult, distinct_per_entity
 from .masking import key_fingerprint
 from .options import ScanOptions
 from .sources.base import SourceAccount
