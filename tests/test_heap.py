@@ -49,19 +49,23 @@ def _probe(*args: str) -> str:
     return out.stdout.strip()
 
 
-@glibc
-def test_glibc_would_carve_a_2_mib_buffer_from_the_heap() -> None:
-    """The behaviour that made a 10^7-row scan's driver grow (the reason for heap.py)."""
-    assert _probe("plain") == "True"
+@pytest.fixture(scope="module")
+def hazard() -> None:
+    """glibc carving a 2 MiB buffer from the heap once an 8 MiB block was freed: the
+    behaviour that made a 10^7-row scan's driver grow. It depends on the heap being
+    extensible where it lies (a full-suite run once saw the block mapped anyway), so the
+    tests below run only where the hazard shows: elsewhere they could not fail."""
+    if not any(_probe("plain") == "True" for _ in range(3)):
+        pytest.skip("glibc mapped the block anyway here: nothing to bound")
 
 
 @glibc
-def test_bound_heap_maps_large_buffers() -> None:
+def test_bound_heap_maps_large_buffers(hazard: None) -> None:
     assert _probe("bound") == "False"
 
 
 @glibc
-def test_a_scan_bounds_the_heap_of_the_calling_process(tmp_path: Path) -> None:
+def test_a_scan_bounds_the_heap_of_the_calling_process(hazard: None, tmp_path: Path) -> None:
     leak = tmp_path / "leak.csv"
     leak.write_text("name,email\nAda Lovelace,ada@example.org\n", encoding="utf-8")
     assert _probe("scan", str(leak)) == "False"
