@@ -267,3 +267,25 @@ def test_reports_count_people_without_building_the_people_table(
     assert document["people"]["count"] == summary.count > 0
     assert summary == report.linkage().summary()
     assert report.people_summary() == summary
+
+
+def test_a_failed_write_json_leaves_no_report_and_no_partial_file(
+    leak: Path, tmp_path: Path
+) -> None:
+    """A report cut short (disk full, a spill file gone) must not pass for a whole one."""
+    report = _scan(leak, workers=1, findings_memory=0)
+    target = tmp_path / "report.json"
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        yield next(iter(PartialResult.iter_canonical(report._partial, *args, **kwargs)))
+        raise OSError("No space left on device")
+
+    with (
+        mock.patch.object(report._partial, "iter_canonical", broken),
+        pytest.raises(OSError, match="No space"),
+    ):
+        report.write_json(target)
+    assert list(tmp_path.iterdir()) == []
+    report.write_json(target)
+    assert json.loads(target.read_text(encoding="utf-8"))["findings"]
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

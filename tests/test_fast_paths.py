@@ -220,3 +220,9 @@ def test_the_choice_weighs_values_against_the_kernels_compile() -> None:
         assert not base.use_python_re2(limit + 1, "x")
     assert base.kernel_cost("@") > 0  # measured once per process, cached
     assert base.kernel_cost("@") == base.kernel_cost("@")
+
+
+def test_a_pattern_arrow_refuses_goes_the_python_way() -> None:
+    from exposure_scan.detectors import base
+
+    assert base.kernel_cost("a{1001}") == float("inf")

@@ -468,8 +468,16 @@ class Report:
         from .render.json_findings import write_findings_json
 
         if isinstance(target, (str, os.PathLike)):
-            with open(target, "w", encoding="utf-8") as handle:
-                self.write_json(handle, indent=indent)
+            # Written beside the target and renamed at the end: a failure never leaves a
+            # truncated report under the name the caller gave.
+            partial = f"{os.fspath(target)}.partial"
+            try:
+                with open(partial, "w", encoding="utf-8") as handle:
+                    self.write_json(handle, indent=indent)
+                os.replace(partial, target)
+            finally:
+                if os.path.exists(partial):
+                    os.unlink(partial)
             return
         head = json.dumps({**self._document(), "findings": []}, indent=indent, ensure_ascii=False)
         cut = head.rindex("[]")  # the findings are the document's last value
