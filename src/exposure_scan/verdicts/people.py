@@ -107,7 +107,7 @@ class Linkage:
     def summary(self) -> PeopleSummary:
         """What :func:`~exposure_scan.verdicts.people_count.summarise_people` computes
         without the table."""
-        return PeopleSummary(self.count, self.records, dict(self.linked_by), self.entity_sets())
+        return PeopleSummary(self.count, self.records, dict(self.linked_by), self._entity_sets)
 
     def entity_sets(self) -> dict[frozenset[str], int]:
         """Each distinct set of entities a person's records expose, and how many people
@@ -124,22 +124,25 @@ class Linkage:
         index = pc.index_in(lists.flatten(), value_set=_ENTITIES).to_numpy(zero_copy_only=False)
         bits = np.left_shift(np.uint64(1), index.astype(np.uint64))
         masks = np.zeros(len(lists), np.uint64)
-        sizes = np.diff(offsets)
-        nonempty = sizes > 0
+        nonempty = np.diff(offsets) > 0
         if nonempty.any():
-            start = offsets[:-1][nonempty] - offsets[0]
-            masks[nonempty] = np.bitwise_or.reduceat(bits, start)
-        values, counts = np.unique(masks, return_counts=True)
-        names = _ENTITIES.to_pylist()
-        return {
-            frozenset(n for i, n in enumerate(names) if int(v) >> i & 1): int(c)
-            for v, c in zip(values.tolist(), counts.tolist(), strict=True)
-        }
+            masks[nonempty] = np.bitwise_or.reduceat(bits, offsets[:-1][nonempty] - offsets[0])
+        return entity_sets(masks)
 
     def people_with_any(self, entities: Iterable[str]) -> int:
         """People with at least one of ``entities`` among their records' findings."""
-        wanted = set(entities)
-        return sum(c for s, c in self._entity_sets.items() if s & wanted)
+        return self.summary().people_with_any(entities)
+
+
+def entity_sets(masks: npt.NDArray[np.unsignedinteger[Any]]) -> dict[frozenset[str], int]:
+    """Per-person entity masks (bit i: the i-th of the sorted personal entities) as each
+    distinct set of entities with how many people have it."""
+    values, counts = np.unique(masks, return_counts=True)
+    names = _ENTITIES.to_pylist()
+    return {
+        frozenset(n for i, n in enumerate(names) if int(v) >> i & 1): int(c)
+        for v, c in zip(values.tolist(), counts.tolist(), strict=True)
+    }
 
 
 Ints: TypeAlias = npt.NDArray[np.int64]

@@ -7,8 +7,8 @@ JSON document need less: the number of people, the records, how records were lin
 entities each person exposes. :func:`summarise_people` computes exactly those, equal to
 ``link_people(...).summary()``:
 
-- findings arrive in canonical order (:meth:`PartialResult.iter_canonical`, bounded by a
-  batch), so records are numbered as they come and a record's findings are consecutive;
+- findings arrive in (source, row) order (:meth:`PartialResult.iter_canonical`, bounded
+  by a batch), so records are numbered as they come and a record's findings are consecutive;
 - each record keeps a mask of its personal entities (4 bytes a record);
 - each identifier key (e-mail hash, phone hash, name+address hash) becomes 25 bytes -- kind,
   128-bit hash, record -- routed by hash to one of 64 buckets, written to a private temporary
@@ -43,7 +43,9 @@ from .people import (
     _PHONE,
     Ints,
     PeopleSummary,
+    _differs,
     _name_address,
+    entity_sets,
     join_records,
 )
 
@@ -122,10 +124,7 @@ class _State:
         row = table.column("row").to_numpy()
         entity = table.column("entity").to_numpy().astype(np.int8)
         new = np.ones(len(row), bool)
-        if len(row) > 1:
-            same_source = pc.equal(source.slice(1), source.slice(0, len(source) - 1))
-            same = np.asarray(same_source.to_numpy(zero_copy_only=False), bool)
-            new[1:] = ~same | (row[1:] != row[:-1])
+        new[1:] = _differs(source) | (row[1:] != row[:-1])
         local = np.cumsum(new) - 1
         n = int(local[-1]) + 1
         bits = np.left_shift(_MASK(1), entity.astype(_MASK))
@@ -229,12 +228,7 @@ class _State:
         person = np.zeros(n, _MASK)
         np.bitwise_or.at(person, parent, masks)
         del masks
-        values, counts = np.unique(person[is_root], return_counts=True)
-        names = _ENTITIES.to_pylist()
-        sets = {
-            frozenset(name for i, name in enumerate(names) if int(v) >> i & 1): int(c)
-            for v, c in zip(values.tolist(), counts.tolist(), strict=True)
-        }
+        sets = entity_sets(person[is_root])
         return PeopleSummary(int(is_root.sum()), n, linked_by, sets)
 
 
