@@ -64,7 +64,13 @@ _CLASS_WEIGHTS = np.array(
 def class_counts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     """(ASCII digits, letters) per cell in one pass (None: not a string array). Letters are
     ASCII letters plus every non-ASCII byte: an over-count, never an under-count, of what a
-    letter class can match (RE2's ``(?i)k`` also matches the Kelvin sign)."""
+    letter class can match (RE2's ``(?i)k`` also matches the Kelvin sign). Counted in
+    compiled code when :mod:`exposure_scan.native` is built (one pass, no per-byte arrays)."""
+    from exposure_scan import native
+
+    counted = native.class_counts(arr)
+    if counted is not None:
+        return counted
     parts = _parts(arr)
     if parts is None:
         return None
