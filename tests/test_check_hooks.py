@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import exposure_scan
 from exposure_scan.detectors import EmailDetector, PhoneDetector, default_detectors
-from exposure_scan.detectors.base import CheckCache, Detector, Hits, find
+from exposure_scan.detectors.base import CheckCache, Detector, Hits, find, min_width
 from exposure_scan.detectors.base import min_digits as _min_digits_of
 from exposure_scan.detectors.base import min_letters as _min_letters_of
 from exposure_scan.detectors.structured import structured_detectors
@@ -573,3 +573,69 @@ def test_common_accented_letters_are_folded_in_arrow() -> None:
     assert re2.search(_arrow_foldable(), letters + letters.upper())
     folded = _arrow_fold(pa.array([letters + "ß"])).to_pylist()
     assert folded == ["aaaaaaceeeeiiiinooooouuuuyycszouaeszzcnreutdnllrss"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "least"),
+    [
+        (r"\b(?:[A-HJ-NPR-Z0-9]{17}|[a-hj-npr-z0-9]{17})\b", 17),
+        (r"[0-9]{3}-[0-9]{2}-[0-9]{4}", 11),
+        (r"a|bcd", 1),
+        (r"(?:ab)*c?", 0),
+        (r"x{2,5}y+", 3),
+        (r"\p{L}{20}", 0),  # RE2-only syntax: no bound, never a wrong one
+        (r"(?i)\b[A-Z]{6}\b", 6),
+    ],
+)
+def test_min_width_reads_the_pattern(pattern: str, least: int) -> None:
+    from exposure_scan.detectors.base import min_width
+
+    assert min_width(pattern) == least
+
+
+WIDTH_BOUND = [d for d in default_detectors() if d.pattern and min_width(d.pattern) > 1]
+
+
+@pytest.mark.parametrize("det", WIDTH_BOUND, ids=lambda d: d.ident)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_match_has_the_bytes_min_width_promises(det: Detector, data) -> None:  # type: ignore[no-untyped-def]
+    """The width screen skips cells with fewer UTF-8 bytes than ``min_width``: sound only if
+    no string the pattern matches is shorter (in Unicode mode: RE2's case folding reaches
+    the 3-byte Kelvin sign, never a shorter encoding)."""
+    text = data.draw(st.from_regex(det.pattern, fullmatch=True))
+    if re2.fullmatch(det.pattern, text) is None:
+        return  # Python's and RE2's dialects differ on this draw: RE2 has the last word
+    assert len(text.encode("utf-8")) >= min_width(det.pattern), text
+
+
+def test_the_width_screen_changes_nothing_but_the_work(monkeypatch) -> None:
+    """Findings and near misses are the same without the width screen, which does drop
+    cells (short postcodes and names are not searched for VINs or wallets)."""
+    import exposure_scan.engine as engine
+    from exposure_scan.engine import BatchScanner
+    from exposure_scan.sources.base import Batch
+    from exposure_scan.testing.synthetic import customer_table
+
+    table = customer_table(3000, seed=5).table
+    text = pa.table({c: pc.cast(table[c], pa.string()) for c in table.column_names})
+    batch = Batch("t", text.combine_chunks().to_batches()[0], 0)
+    searched: list[int] = []
+    real_find = engine.find
+
+    def counting_find(det, arr, *args, **kwargs):  # type: ignore[no-untyped-def]
+        searched.append(len(arr))
+        return real_find(det, arr, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "find", counting_find)
+
+    def run() -> tuple[object, int]:
+        searched.clear()
+        result = BatchScanner(default_detectors(), b"k", False).scan(batch)
+        return (result.canonical(), dict(result.near_misses)), sum(searched)
+
+    screened, cells = run()
+    monkeypatch.setattr(engine, "min_width", lambda pattern: 0)
+    unscreened, all_cells = run()
+    assert screened == unscreened
+    assert cells < all_cells

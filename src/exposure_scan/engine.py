@@ -34,6 +34,7 @@ from .detectors.base import (
     find,
     min_digits,
     min_letters,
+    min_width,
     regex_mask,
 )
 from .detectors.bytewise import class_counts
@@ -69,6 +70,16 @@ GATE_USEFUL_SHARE = 0.5
 #: Keyed hashes remembered per process: names and towns recur batch after batch. Emptied
 #: when full (bounded memory: ~10 MiB); columns of unique values never enter it.
 HASH_CACHE_MAX = 50_000
+
+
+def _screen_counts(values: pa.Array) -> tuple[np.ndarray, ...] | None:
+    """(ASCII digits, letters, UTF-8 bytes) per cell: what the digit, letter and width
+    screens compare with each pattern's least (None: not a string array, no screen)."""
+    counts = class_counts(values)
+    if counts is None:
+        return None
+    nbytes = pc.fill_null(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
+    return (*counts, nbytes)
 
 
 def _gated(detector: Detector) -> bool:
@@ -151,7 +162,7 @@ class BatchScanner:
             column_hits: list[tuple[Detector, Hits]] = []
             running = [d for d in self.detectors if applies(d, role, cells.numeric)]
             gate = self._gate(running, values)
-            counts: tuple[np.ndarray, np.ndarray] | bool | None = False  # digits, letters
+            counts: tuple[np.ndarray, ...] | bool | None = False  # digits, letters, bytes
             for det in running:
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > CHECK_CACHE_MAX:
@@ -161,15 +172,18 @@ class BatchScanner:
                     regions = (
                         record_regions if cells.parent is None else record_regions[cells.parent]
                     )
-                # Cells that may hold a match: the gate's, less those with too few digits or
-                # letters for any (a cell without a match holds no finding and no near miss).
+                # Cells that may hold a match: the gate's, less those with too few digits,
+                # letters or bytes for any (a cell without a match holds no finding and no
+                # near miss).
                 subset = gate if _gated(det) else None
-                need = (min_digits(det.pattern), min_letters(det.pattern))
-                if need != (0, 0):
+                need = (min_digits(det.pattern), min_letters(det.pattern), min_width(det.pattern))
+                if need[:2] != (0, 0) or need[2] > 1:
                     if counts is False:
-                        counts = class_counts(values)
+                        counts = _screen_counts(values)
                     if isinstance(counts, tuple):
-                        enough = (counts[0] >= need[0]) & (counts[1] >= need[1])
+                        enough = (
+                            (counts[0] >= need[0]) & (counts[1] >= need[1]) & (counts[2] >= need[2])
+                        )
                         subset = (
                             np.flatnonzero(enough) if subset is None else subset[enough[subset]]
                         )

@@ -233,6 +233,20 @@ def min_letters(pattern: str) -> int:
     return _least(pattern, _LETTERS)
 
 
+@functools.cache
+def min_width(pattern: str) -> int:
+    """How many characters every match of ``pattern`` holds at least (0 when unknown), so
+    how many UTF-8 bytes: the third screen (a postcode is not searched for a VIN's 17
+    characters). Python's parser measures it; RE2-only syntax gives 0, no screen."""
+    import re._parser as sre
+
+    try:
+        least = int(sre.parse(pattern).getwidth()[0])
+    except Exception:  # RE2-only syntax (``\p{L}``): no bound
+        return 0
+    return min(least, 1 << 30)
+
+
 def _least(pattern: str, wanted: frozenset[int]) -> int:
     """The fewest characters from ``wanted`` (code points) any match of ``pattern`` holds."""
     import re._constants as c
