@@ -37,6 +37,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from bench_scan import COLUMNS  # the same table, in the same column order
 
+from exposure_scan import native
+
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 RESULTS = HERE / "results"
@@ -516,6 +518,7 @@ def main() -> None:
             "pyarrow": pa.__version__,
             "exposure_scan": version("exposure_scan"),
         },
+        "native_helpers": native.available(),  # hashing/byte counts compiled (else Python)
         "git": git_state(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "options": {
