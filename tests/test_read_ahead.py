@@ -1,5 +1,6 @@
-"""The CSV reader's read-ahead is bounded: pyarrow's streaming reader would otherwise queue 32
-blocks (256 MiB at the default block size) in the reading process, whatever the scan's pace."""
+"""The CSV reader's read-ahead is bounded (pyarrow's streaming reader would otherwise queue 32
+blocks, 256 MiB at the default block size, whatever the scan's pace), and its UTF-8 check is
+Python's."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exposure_scan.sources import ReadOptions, delimited, iter_sources
-from exposure_scan.sources.delimited import Utf8Stream
+from exposure_scan.sources.delimited import Utf8Stream, is_utf8
 
 
 def _reader(stream: Utf8Stream, seen: list[int], size: int = 1000) -> threading.Thread:
@@ -125,3 +128,28 @@ def test_blocks_of_blank_lines_keep_the_pace(tmp_path: Path) -> None:
     # for open_csv reading on through the blank blocks before the first rows (one step each)
     blank_blocks = (300 << 10) // (16 << 10)
     assert streams[0].steps <= 2 and streams[1].steps <= blank_blocks + 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(
+        st.one_of(
+            st.integers(0, 0x7F),
+            st.integers(0x80, 0xBF),  # continuation bytes
+            st.integers(0xC0, 0xFF),  # leads, overlong leads, invalid bytes
+        ),
+        max_size=12,
+    ).map(bytes)
+    | st.text(max_size=8).map(lambda t: t.encode("utf-8"))
+    | st.sampled_from([b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80", b"\xe0\x80\x80"])
+)
+def test_is_utf8_is_pythons_rule(data: bytes) -> None:
+    """Arrow's validator accepts exactly what ``bytes.decode('utf-8')`` accepts: surrogates,
+    overlong forms and code points past U+10FFFF are refused by both."""
+    try:
+        data.decode("utf-8")
+        python = True
+    except UnicodeDecodeError:
+        python = False
+    assert is_utf8(data) is python
+    assert is_utf8(memoryview(b"x" + data)[1:]) is python

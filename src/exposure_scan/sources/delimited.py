@@ -99,9 +99,7 @@ class Utf8Stream:
         cut = _whole_chars(buf) if data else len(buf)
         self._tail = buf[cut:]
         view = memoryview(buf)[:cut]
-        try:
-            str(view, "utf-8")  # validation: valid UTF-8 goes to pyarrow as it is
-        except UnicodeDecodeError:
+        if not is_utf8(view):  # valid UTF-8 goes to pyarrow as it is
             self.marked = True
             self._out += str(view, "utf-8", _MARK_ERRORS).encode("utf-8")
             return
@@ -195,6 +193,21 @@ class Utf8Stream:
     def close(self) -> None:
         self.closed = True  # the raw stream belongs to the caller, who closes it
         self.release()
+
+
+def is_utf8(data: bytes | memoryview) -> bool:
+    """Whether ``data`` is valid UTF-8 by Python's rules (no surrogates, overlong forms or
+    code points past U+10FFFF; tested equal to ``bytes.decode``). Arrow's validator checks
+    8 MiB in ~2 ms where decoding it to a ``str`` took ~16 ms, on every block of a CSV."""
+    offsets = np.array([0, len(data)], dtype=np.int64)
+    one = pa.Array.from_buffers(
+        pa.large_utf8(), 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+    try:
+        one.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _whole_chars(buf: bytes) -> int:
