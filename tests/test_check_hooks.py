@@ -12,8 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exposure_scan
-from exposure_scan.detectors import EmailDetector, PhoneDetector, default_detectors
-from exposure_scan.detectors.base import CheckCache, Detector, Hits, find, min_width
+from exposure_scan.detectors import EmailDetector, PhoneDetector, default_detectors, screens
+from exposure_scan.detectors.base import (
+    CheckCache,
+    Detector,
+    Hits,
+    class_screens,
+    find,
+    min_width,
+)
 from exposure_scan.detectors.base import min_digits as _min_digits_of
 from exposure_scan.detectors.base import min_letters as _min_letters_of
 from exposure_scan.detectors.structured import structured_detectors
@@ -333,15 +340,24 @@ def test_the_union_prefilter_gate_changes_nothing_but_the_work(monkeypatch) -> N
     calls: list[int] = []
     real = BatchScanner._gate
 
-    def spy(self: BatchScanner, running: list[Detector], values: pa.Array) -> object:
-        out = real(self, running, values)
+    def spy(
+        self: BatchScanner, running: list[Detector], values: pa.Array, screens: object = None
+    ) -> object:
+        out = real(self, running, values, screens)  # type: ignore[arg-type]
         calls.append(-1 if out is None else int(out.size))
         return out
 
     monkeypatch.setattr(BatchScanner, "_gate", spy)
     assert run() == gated
     assert any(0 <= n < 5000 for n in calls)  # the gate did drop cells somewhere
-    monkeypatch.setattr(BatchScanner, "_gate", lambda self, running, values: None)
+    # The union over every cell (no screens first), and no gate at all: the same findings.
+    monkeypatch.setattr(
+        BatchScanner,
+        "_gate",
+        lambda self, running, values, screens=None: real(self, running, values, None),
+    )
+    assert run() == gated
+    monkeypatch.setattr(BatchScanner, "_gate", lambda self, *args: None)
     assert run() == gated
 
 
@@ -535,7 +551,7 @@ def test_every_match_has_the_digits_min_digits_promises(det: Detector, data) -> 
 
 def test_the_digit_screen_changes_nothing_but_the_work(monkeypatch) -> None:
     """Findings and near misses are the same with and without skipping digit-poor cells."""
-    import exposure_scan.engine as engine
+    from exposure_scan.detectors import screens
     from exposure_scan.engine import BatchScanner
     from exposure_scan.sources.base import Batch
     from exposure_scan.testing.synthetic import customer_table
@@ -549,19 +565,21 @@ def test_the_digit_screen_changes_nothing_but_the_work(monkeypatch) -> None:
 
     screened = run()
     skipped: list[int] = []
-    real = engine.class_counts
+    real = screens.class_counts
 
     def spy(arr: pa.Array) -> object:
         out = real(arr)
         skipped.append(len(arr))
         return out
 
-    monkeypatch.setattr(engine, "class_counts", spy)
+    monkeypatch.setattr(screens, "class_counts", spy)
     assert run() == screened and skipped  # the screen ran
-    monkeypatch.setattr(engine, "min_letters", lambda pattern: 0)
-    assert run() == screened  # digits only
-    monkeypatch.setattr(engine, "min_digits", lambda pattern: 0)
-    assert run() == screened  # no screen
+    monkeypatch.setattr(screens, "min_letters", lambda pattern: 0)
+    assert run() == screened  # digits and byte classes
+    monkeypatch.setattr(screens, "min_digits", lambda pattern: 0)
+    assert run() == screened  # byte classes only
+    monkeypatch.setattr(screens, "class_screens", lambda pattern: ())
+    assert run() == screened  # no count screen
 
 
 def test_common_accented_letters_are_folded_in_arrow() -> None:
@@ -613,6 +631,7 @@ def test_the_width_screen_changes_nothing_but_the_work(monkeypatch) -> None:
     """Findings and near misses are the same without the width screen, which does drop
     cells (short postcodes and names are not searched for VINs or wallets)."""
     import exposure_scan.engine as engine
+    from exposure_scan.detectors import screens
     from exposure_scan.engine import BatchScanner
     from exposure_scan.sources.base import Batch
     from exposure_scan.testing.synthetic import customer_table
@@ -635,7 +654,110 @@ def test_the_width_screen_changes_nothing_but_the_work(monkeypatch) -> None:
         return (result.canonical(), dict(result.near_misses)), sum(searched)
 
     screened, cells = run()
-    monkeypatch.setattr(engine, "min_width", lambda pattern: 0)
+    monkeypatch.setattr(screens, "min_width", lambda pattern: 0)
     unscreened, all_cells = run()
     assert screened == unscreened
     assert cells < all_cells
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"[a-z]+@[a-z]+\.[a-z]{2,}", {(b".", 1), (b".@", 2)}),  # a tie: smaller class first
+        (r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b", {(b"-", 2)}),
+        (r"[*xX\u2022#](?:[ \-]?[*xX\u2022#]){3}", {(b"#*Xx\xe2", 4)}),  # '•': its lead byte
+        (r"(?i)[*x]{4}", set()),  # a letter under (?i): RE2 folds letters beyond ASCII
+        (r"a\.b|c:d", {(b".:", 1)}),  # the union of its punctuation
+        (r"a\.b|cd", set()),  # one branch holds none
+        (r"[0-9]{6}", set()),  # digits: the digit screen's job
+        (r"\p{L}@", set()),  # RE2-only syntax: no screen
+    ],
+)
+def test_class_screens_read_the_pattern(pattern: str, expected: set[tuple[bytes, int]]) -> None:
+    from exposure_scan.detectors.base import class_screens
+
+    got = {(bytes(sorted(members)), least) for members, least in class_screens(pattern)}
+    assert got == expected
+
+
+CLASS_BOUND = [d for d in default_detectors() if d.pattern and class_screens(d.pattern)]
+
+
+@pytest.mark.parametrize("det", CLASS_BOUND, ids=lambda d: d.ident)
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_every_match_has_the_bytes_class_screens_promise(det: Detector, data) -> None:  # type: ignore[no-untyped-def]
+    """A class screen is sound only if every string the pattern matches (RE2 confirmed)
+    holds at least ``least`` bytes of the class, counted on its UTF-8 bytes."""
+    text = data.draw(st.from_regex(det.pattern, fullmatch=True))
+    if re2.fullmatch(det.pattern, text) is None:
+        return  # Python's and RE2's dialects differ on this draw: RE2 has the last word
+    raw = text.encode("utf-8")
+    for members, least in class_screens(det.pattern):
+        assert sum(b in members for b in raw) >= least, (text, members)
+
+
+def test_a_column_of_names_is_not_searched_by_the_union_gate(monkeypatch) -> None:
+    """No name holds an ``@``, ``$`` or two of ``.:_``, nor is long enough for a VIN: the
+    screens leave the gate no cell, so its union (and each gated detector) never runs."""
+    from exposure_scan import engine
+    from exposure_scan.engine import GATE_MIN_CELLS, BatchScanner
+    from exposure_scan.sources.base import Batch
+
+    names = [
+        f"{first} {last}"
+        for first in ("Anna", "Jürgen", "Zoë", "Maxime")
+        for last in ("Rossi", "Nguyen", "O'Neil")
+    ]
+    n = GATE_MIN_CELLS + 500
+    column = pa.array([names[i % len(names)] for i in range(n)], pa.string())
+    batch = Batch("t", pa.record_batch({"x": column}), 0)
+    patterns: list[str] = []
+    real = engine.regex_mask
+
+    def spy(arr: pa.Array, pattern: str) -> object:
+        patterns.append(pattern)
+        return real(arr, pattern)
+
+    monkeypatch.setattr(engine, "regex_mask", spy)
+    scanner = BatchScanner(default_detectors(), b"k", False)
+    scanner.scan(batch)
+    assert patterns == []  # the union gate never ran
+    running = [d for d in default_detectors() if engine.applies(d, None, False)]
+    gate = scanner._gate(running, column, screens.CellScreens(column))
+    assert gate is not None and gate.size == 0
+
+
+def test_the_union_runs_on_the_screened_cells_and_maps_back(monkeypatch) -> None:
+    """When many cells pass the screens but few the union, the union runs on the screened
+    cells only, and its hits are mapped back to the column's cells: the same findings as
+    without any gate."""
+    from exposure_scan.engine import GATE_MIN_CELLS, BatchScanner
+    from exposure_scan.sources.base import Batch
+
+    n = GATE_MIN_CELLS + 3000
+    cells = [
+        "Anna Rossi" if i < 2500 else f"10.0.{i % 250}.{i % 7 + 1}" if i % 97 == 0 else "v1.2_z"
+        for i in range(n)
+    ]
+    batch = Batch("t", pa.record_batch({"x": pa.array(cells, pa.string())}), 0)
+
+    def run() -> object:
+        result = BatchScanner(default_detectors(), b"k", False).scan(batch)
+        return result.canonical(), dict(result.near_misses)
+
+    sizes: list[int] = []
+    real = BatchScanner._gate
+
+    def spy(self, running, values, screens=None):  # type: ignore[no-untyped-def]
+        out = real(self, running, values, screens)
+        sizes.append(-1 if out is None else int(out.size))
+        return out
+
+    monkeypatch.setattr(BatchScanner, "_gate", spy)
+    gated = run()
+    assert sizes and 0 < sizes[0] < n - 2500  # the union kept some screened cells
+    monkeypatch.setattr(BatchScanner, "_gate", lambda self, *args: None)
+    assert run() == gated
+    found, _ = gated
+    assert found  # the IP addresses were found

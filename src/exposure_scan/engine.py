@@ -33,13 +33,11 @@ from .detectors.base import (
     applies,
     find,
     min_digits,
-    min_letters,
-    min_width,
     regex_mask,
 )
-from .detectors.bytewise import class_counts
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
+from .detectors.screens import CellScreens
 from .errors import ExposureScanError, SpillError
 from .findings import (
     COMPACT_SCHEMA,
@@ -70,16 +68,6 @@ GATE_USEFUL_SHARE = 0.5
 #: Keyed hashes remembered per process: names and towns recur batch after batch. Emptied
 #: when full (bounded memory: ~10 MiB); columns of unique values never enter it.
 HASH_CACHE_MAX = 50_000
-
-
-def _screen_counts(values: pa.Array) -> tuple[np.ndarray, ...] | None:
-    """(ASCII digits, letters, UTF-8 bytes) per cell: what the digit, letter and width
-    screens compare with each pattern's least (None: not a string array, no screen)."""
-    counts = class_counts(values)
-    if counts is None:
-        return None
-    nbytes = pc.fill_null(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
-    return (*counts, nbytes)
 
 
 def _gated(detector: Detector) -> bool:
@@ -161,8 +149,8 @@ class BatchScanner:
             role = batch.roles.get(cells.name)
             column_hits: list[tuple[Detector, Hits]] = []
             running = [d for d in self.detectors if applies(d, role, cells.numeric)]
-            gate = self._gate(running, values)
-            counts: tuple[np.ndarray, ...] | bool | None = False  # digits, letters, bytes
+            screens = CellScreens(values)
+            gate = self._gate(running, values, screens)
             for det in running:
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > CHECK_CACHE_MAX:
@@ -172,21 +160,12 @@ class BatchScanner:
                     regions = (
                         record_regions if cells.parent is None else record_regions[cells.parent]
                     )
-                # Cells that may hold a match: the gate's, less those with too few digits,
-                # letters or bytes for any (a cell without a match holds no finding and no
-                # near miss).
+                # Cells that may hold a match: the gate's, less those the screens rule out
+                # (a cell without a match holds no finding and no near miss).
                 subset = gate if _gated(det) else None
-                need = (min_digits(det.pattern), min_letters(det.pattern), min_width(det.pattern))
-                if need[:2] != (0, 0) or need[2] > 1:
-                    if counts is False:
-                        counts = _screen_counts(values)
-                    if isinstance(counts, tuple):
-                        enough = (
-                            (counts[0] >= need[0]) & (counts[1] >= need[1]) & (counts[2] >= need[2])
-                        )
-                        subset = (
-                            np.flatnonzero(enough) if subset is None else subset[enough[subset]]
-                        )
+                enough = screens.mask(det)
+                if enough is not None:
+                    subset = np.flatnonzero(enough) if subset is None else subset[enough[subset]]
                 if subset is None or subset.size == len(values):
                     hits = find(det, values, cache, regions=regions)
                 elif subset.size == 0:
@@ -209,7 +188,9 @@ class BatchScanner:
             if found:
                 yield cells, found
 
-    def _gate(self, running: list[Detector], values: pa.Array) -> np.ndarray | None:
+    def _gate(
+        self, running: list[Detector], values: pa.Array, screens: CellScreens | None = None
+    ) -> np.ndarray | None:
         """Cells matching any pattern detector's prefilter, in one RE2 pass over the column
         (a prefilter is a superset of its pattern, so no other cell can hold a match or a
         near miss); each detector then searches only those. None: no gate (small batches,
@@ -220,10 +201,26 @@ class BatchScanner:
         with the card, phone and ID patterns in it, RE2 rebuilt a DFA too large for its
         budget on every call (9 us a cell on a phone column). And it pays only where it
         drops cells: a probe of the first cells decides, and a column most of whose probed
-        cells pass (e-mails) goes straight to the detectors."""
+        cells pass (e-mails) goes straight to the detectors.
+
+        The union runs only on the cells some gated detector's screens let through (none
+        on a column of names: no ``@``, too short for a VIN); when fewer than
+        ``GATE_MIN_CELLS`` pass, those cells are the gate, without a union pass."""
         gated = tuple(d for d in running if _gated(d))
         if len(gated) < 4 or len(values) < GATE_MIN_CELLS:
             return None
+        eligible: np.ndarray | None = None
+        if screens is not None:
+            masks = [screens.mask(d) for d in gated]
+            screened = [m for m in masks if m is not None]
+            if len(screened) == len(masks):
+                eligible = np.flatnonzero(np.logical_or.reduce(screened))
+                if eligible.size < GATE_MIN_CELLS:
+                    return eligible
+                if eligible.size == len(values):
+                    eligible = None  # every cell may match: the whole column goes to the union
+                else:
+                    values = values.take(pa.array(eligible))
         key = tuple(d.ident for d in gated)
         union = self._unions.get(key)
         if union is None:
@@ -231,11 +228,12 @@ class BatchScanner:
         try:
             probe = regex_mask(values.slice(0, GATE_PROBE), union)
             if probe.sum() >= GATE_USEFUL_SHARE * probe.size:
-                return None
+                return eligible
             rest = regex_mask(values.slice(GATE_PROBE), union)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None
-        return np.flatnonzero(np.concatenate([probe, rest]))
+            return eligible
+        hits = np.flatnonzero(np.concatenate([probe, rest]))
+        return hits if eligible is None else eligible[hits]
 
     def _mask_and_hash(
         self, det: Any, vals: pa.Array, normals: pa.Array | None = None

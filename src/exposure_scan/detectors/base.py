@@ -247,6 +247,86 @@ def min_width(pattern: str) -> int:
     return min(least, 1 << 30)
 
 
+#: ASCII letters and digits: common in any text, so poor screens (digits and letters have
+#: their own); punctuation and the lead bytes of rare symbols select.
+_ALNUM = frozenset([*range(48, 58), *range(65, 91), *range(97, 123)])
+_BLANKS = frozenset(b" \t\n\r\x0b\x0c")
+#: A class screen is kept when its expected frequency per required byte is below this
+#: (punctuation 0.05 a byte, letters and digits 1, non-ASCII 0.5).
+SCREEN_SCORE_MAX = 1.0
+
+
+@functools.cache
+def class_screens(pattern: str) -> tuple[tuple[frozenset[int], int], ...]:
+    """Up to two (byte class, least count) pairs that every match of ``pattern`` holds: an
+    e-mail holds an ``@``, a masked card four of ``*xX#•``, an SSN two ``-``, an IP address
+    two of ``.:_``. A cell with fewer such bytes holds no match, finding or near miss, so
+    it is not searched (nor by the union gate). Classes are the pattern's own literals and
+    bracket classes, plus the union of its punctuation, counted by ``_least``; non-ASCII
+    characters count by their UTF-8 lead byte. Under ``(?i)`` classes with letters are
+    dropped (RE2 folds ``k`` to the Kelvin sign). Empty for RE2-only syntax."""
+    import re
+    import re._parser as sre
+
+    try:
+        parsed = sre.parse(pattern)
+    except Exception:  # RE2-only syntax: no screen
+        return ()
+    folded = bool(parsed.state.flags & re.IGNORECASE) or "(?i" in pattern
+    found: set[frozenset[int]] = set()
+    _char_sets(parsed, found)
+    punct = frozenset(x for cls in found for x in cls if x < 128 and x not in _ALNUM)
+    if punct - _BLANKS:
+        found.add(punct - _BLANKS)
+    ranked = []
+    for cls in found:
+        if not cls or len(cls) > 8 or cls & _BLANKS:
+            continue
+        if folded and any(x >= 128 or (x in _ALNUM and x > 57) for x in cls):
+            continue
+        least = _least(pattern, cls)
+        if least < 1:
+            continue
+        weight = sum(1.0 if x in _ALNUM else 0.5 if x >= 128 else 0.05 for x in cls)
+        if weight / least < SCREEN_SCORE_MAX:
+            ranked.append((weight / least, sorted(cls), cls, least))
+    ranked.sort()
+    return tuple((_lead_bytes(cls), least) for _, _, cls, least in ranked[:2])
+
+
+def _lead_bytes(chars: frozenset[int]) -> frozenset[int]:
+    """The bytes that count a character of ``chars`` once each: ASCII as itself, any other
+    by the first byte of its UTF-8 form."""
+    return frozenset(c if c < 128 else chr(c).encode("utf-8")[0] for c in chars)
+
+
+def _char_sets(items: Any, out: set[frozenset[int]]) -> None:
+    """Every literal and bracket class (of literals and ranges only) in a parsed pattern."""
+    import re._constants as c
+
+    for op, av in items:
+        if op is c.LITERAL:
+            out.add(frozenset([av]))
+        elif op is c.IN:
+            if all(kind in (c.LITERAL, c.RANGE) for kind, _ in av):
+                members: set[int] = set()
+                for kind, arg in av:
+                    if kind is c.LITERAL:
+                        members.add(arg)
+                    else:
+                        members.update(range(arg[0], arg[1] + 1))
+                out.add(frozenset(members))
+        elif op is c.SUBPATTERN:
+            _char_sets(av[-1], out)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            _char_sets(av[2], out)
+        elif op is c.BRANCH:
+            for branch in av[1]:
+                _char_sets(branch, out)
+        elif op is c.ATOMIC_GROUP:
+            _char_sets(av, out)
+
+
 def _least(pattern: str, wanted: frozenset[int]) -> int:
     """The fewest characters from ``wanted`` (code points) any match of ``pattern`` holds."""
     import re._constants as c

@@ -81,6 +81,22 @@ def class_counts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     return digits, letters
 
 
+def byte_class_counts(arr: pa.Array, member: np.ndarray) -> np.ndarray | None:
+    """Bytes per cell whose value ``b`` has ``member[b]`` set (256 entries; None: not a
+    string array). Compiled when :mod:`exposure_scan.native` is built."""
+    from exposure_scan import native
+
+    counted = native.byte_class_counts(arr, member)
+    if counted is not None:
+        result: np.ndarray = counted
+        return result
+    parts = _parts(arr)
+    if parts is None:
+        return None
+    offsets, data = parts
+    return _per_cell(offsets, member.astype(bool)[data])
+
+
 def byte_counts(arr: pa.Array, byte: str) -> np.ndarray:
     """Occurrences of one ASCII character per cell of a string array."""
     parts = _parts(arr)

@@ -3,8 +3,9 @@ result, used when the library was not built (no C compiler or OpenSSL headers at
 time; see ``hatch_build.py``).
 
 Only loops that cost Python calls or full numpy passes per value are here, over Arrow
-buffers: keyed hashing (``keyed_hash.c``) and each cell's digit and letter counts
-(``byte_classes.c``). Everything else in a scan is already Arrow's compiled kernels.
+buffers: keyed hashing (``keyed_hash.c``) and each cell's counts of digits, letters and other
+byte classes for the engine's screens (``byte_classes.c``). Everything else in a scan is
+already Arrow's compiled kernels.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _P = ctypes.c_void_p
 _SIGNATURES: dict[str, list[Any]] = {
     "es_hmac_sha256_hex32": [ctypes.c_char_p, ctypes.c_size_t, _P, _P, ctypes.c_int64, _P],
     "es_class_counts": [_P, _P, ctypes.c_int64, _P, _P],
+    "es_byte_class_counts": [_P, _P, ctypes.c_int64, _P, _P],
 }
 
 
@@ -99,3 +101,22 @@ def class_counts(values: Any) -> tuple[Any, Any] | None:
         rc = lib.es_class_counts(*where, n, digits.ctypes.data, letters.ctypes.data)
         _check(rc, "class counts")
     return digits, letters
+
+
+def byte_class_counts(values: Any, member: Any) -> Any | None:
+    """Bytes per cell of a pyarrow ``string`` array whose value ``b`` has ``member[b]`` set
+    (a 256-entry uint8 numpy array), as int64; None when the library is not available."""
+    lib = _library()
+    where = None if lib is None else _string_buffers(values)
+    if where is None:
+        return None
+    import numpy as np
+
+    table = np.ascontiguousarray(member, dtype=np.uint8)
+    assert table.shape == (256,)
+    n = len(values)
+    counts = np.empty(n, dtype=np.int64)
+    if n:
+        rc = lib.es_byte_class_counts(*where, n, table.ctypes.data, counts.ctypes.data)
+        _check(rc, "byte class counts")
+    return counts

@@ -1,0 +1,80 @@
+"""Which cells of a column each detector needs to search: cheap counts over the column's
+bytes against what every match of the detector's pattern must hold.
+
+A cell without a match holds no finding and no near miss, so skipping cells that cannot
+hold one changes nothing but the work. Each bound is read from the pattern itself, never
+declared (it cannot drift from it): ASCII digits (:func:`~.base.min_digits`), letters
+(:func:`~.base.min_letters`), bytes (:func:`~.base.min_width`) and up to two rarer byte
+classes (:func:`~.base.class_screens`: ``@`` for an e-mail, ``-`` for an SSN). Counts are
+computed once per column and batch, in compiled code when :mod:`exposure_scan.native` is
+built; the RE2 pass they save costs ~100 ns a cell per detector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .base import Detector, class_screens, min_digits, min_letters, min_width
+from .bytewise import byte_class_counts, class_counts
+
+
+class CellScreens:
+    """The screens of one column's cells, each count computed at most once."""
+
+    def __init__(self, values: pa.Array) -> None:
+        self.values = values
+        self._classes: tuple[np.ndarray, np.ndarray] | bool | None = False
+        self._bytes: np.ndarray | None = None
+        self._counts: dict[frozenset[int], np.ndarray | None] = {}
+        self._masks: dict[str, np.ndarray | None] = {}
+
+    def mask(self, detector: Detector) -> np.ndarray | None:
+        """Cells that may hold a match of ``detector``'s pattern (None: every cell may, or
+        the column is no string array)."""
+        pattern = detector.pattern
+        if pattern in self._masks:
+            return self._masks[pattern]
+        out = self._masks[pattern] = self._mask(pattern)
+        return out
+
+    def _mask(self, pattern: str) -> np.ndarray | None:
+        digits, letters, width = min_digits(pattern), min_letters(pattern), min_width(pattern)
+        classes = class_screens(pattern)
+        if (digits, letters) == (0, 0) and width <= 1 and not classes:
+            return None
+        enough: np.ndarray | None = None
+        if (digits, letters) != (0, 0):
+            counts = self._digits_letters()
+            if counts is None:
+                return None
+            enough = (counts[0] >= digits) & (counts[1] >= letters)
+        if width > 1:
+            wide = self._nbytes() >= width
+            enough = wide if enough is None else enough & wide
+        for members, least in classes:
+            counted = self._class(members)
+            if counted is None:
+                return None
+            enough = counted >= least if enough is None else enough & (counted >= least)
+        return enough
+
+    def _digits_letters(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self._classes is False:
+            self._classes = class_counts(self.values)
+        assert self._classes is not True
+        return self._classes
+
+    def _nbytes(self) -> np.ndarray:
+        if self._bytes is None:
+            lengths = pc.fill_null(pc.binary_length(self.values), 0)
+            self._bytes = np.asarray(lengths.to_numpy(zero_copy_only=False))
+        return self._bytes
+
+    def _class(self, members: frozenset[int]) -> np.ndarray | None:
+        if members not in self._counts:
+            table = np.zeros(256, dtype=np.uint8)
+            table[list(members)] = 1
+            self._counts[members] = byte_class_counts(self.values, table)
+        return self._counts[members]
