@@ -130,3 +130,27 @@ def test_class_counts_every_byte() -> None:
         assert d == int(ch.isascii() and ch.isdigit()), ch
         expect = len(ch.encode()) if not ch.isascii() else int(ch.isalpha())
         assert n == expect, ch
+
+
+@needs_native
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.text(max_size=30)), max_size=20),
+    members=st.sets(st.integers(0, 255), max_size=12),
+    cut=st.integers(0, 3),
+)
+def test_byte_class_counts_equal_numpy(
+    values: list[str | None], members: set[int], cut: int
+) -> None:
+    arr = pa.array(values, pa.string()).slice(min(cut, len(values)))
+    table = np.zeros(256, dtype=np.uint8)
+    table[sorted(members)] = 1
+    got = native.byte_class_counts(arr, table)
+    assert got is not None
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(native, "_library", lambda: None)
+        want = bytewise.byte_class_counts(arr, table)
+    assert want is not None
+    assert got.tolist() == want.tolist()
+    expect = [sum(b in members for b in (v or "").encode()) for v in arr.to_pylist()]
+    assert got.tolist() == expect
