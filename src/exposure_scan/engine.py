@@ -149,7 +149,7 @@ class BatchScanner:
             role = batch.roles.get(cells.name)
             column_hits: list[tuple[Detector, Hits]] = []
             running = [d for d in self.detectors if applies(d, role, cells.numeric)]
-            screens = CellScreens(values)
+            screens = CellScreens(values, running)
             gate = self._gate(running, values, screens)
             for det in running:
                 cache = self._caches.setdefault(det.ident, {})

@@ -81,20 +81,38 @@ def class_counts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     return digits, letters
 
 
-def byte_class_counts(arr: pa.Array, member: np.ndarray) -> np.ndarray | None:
-    """Bytes per cell whose value ``b`` has ``member[b]`` set (256 entries; None: not a
-    string array). Compiled when :mod:`exposure_scan.native` is built."""
+def byte_class_counts(arr: pa.Array, classes: list[frozenset[int]]) -> np.ndarray | None:
+    """Bytes per cell in each class (byte values), as an int array of shape (cells,
+    classes); None: not a string array. Eight classes per pass over the bytes, compiled
+    when :mod:`exposure_scan.native` is built."""
     from exposure_scan import native
 
-    counted = native.byte_class_counts(arr, member)
-    if counted is not None:
-        result: np.ndarray = counted
-        return result
+    parts: list[np.ndarray] = []
+    for first in range(0, len(classes), 8):
+        group = classes[first : first + 8]
+        bits = np.zeros(256, dtype=np.uint8)
+        for j, members in enumerate(group):
+            bits[sorted(members)] |= np.uint8(1 << j)
+        counted = native.byte_class_counts(arr, bits, len(group))
+        if counted is None:
+            counted = _class_counts_numpy(arr, bits, len(group))
+            if counted is None:
+                return None
+        parts.append(counted)
+    if not parts:
+        return np.zeros((len(arr), 0), dtype=np.int32)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+
+def _class_counts_numpy(arr: pa.Array, bits: np.ndarray, classes: int) -> np.ndarray | None:
     parts = _parts(arr)
     if parts is None:
         return None
     offsets, data = parts
-    return _per_cell(offsets, member.astype(bool)[data])
+    flags = bits[data]
+    return np.stack([_per_cell(offsets, (flags >> j) & 1) for j in range(classes)], axis=1).reshape(
+        len(arr), classes
+    )
 
 
 def byte_counts(arr: pa.Array, byte: str) -> np.ndarray:

@@ -12,6 +12,8 @@ built; the RE2 pass they save costs ~100 ns a cell per detector.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,8 +25,13 @@ from .bytewise import byte_class_counts, class_counts
 class CellScreens:
     """The screens of one column's cells, each count computed at most once."""
 
-    def __init__(self, values: pa.Array) -> None:
+    def __init__(self, values: pa.Array, detectors: Sequence[Detector] = ()) -> None:
         self.values = values
+        #: Every byte class these detectors' screens use: counted together, in one pass.
+        self._wanted = sorted(
+            {members for d in detectors if d.pattern for members, _ in class_screens(d.pattern)},
+            key=sorted,
+        )
         self._classes: tuple[np.ndarray, np.ndarray] | bool | None = False
         self._bytes: np.ndarray | None = None
         self._counts: dict[frozenset[int], np.ndarray | None] = {}
@@ -74,7 +81,10 @@ class CellScreens:
 
     def _class(self, members: frozenset[int]) -> np.ndarray | None:
         if members not in self._counts:
-            table = np.zeros(256, dtype=np.uint8)
-            table[list(members)] = 1
-            self._counts[members] = byte_class_counts(self.values, table)
+            wanted = [m for m in self._wanted if m not in self._counts]
+            if members not in wanted:
+                wanted.append(members)
+            counted = byte_class_counts(self.values, wanted)
+            for j, cls in enumerate(wanted):
+                self._counts[cls] = None if counted is None else counted[:, j]
         return self._counts[members]

@@ -21,7 +21,7 @@ _P = ctypes.c_void_p
 _SIGNATURES: dict[str, list[Any]] = {
     "es_hmac_sha256_hex32": [ctypes.c_char_p, ctypes.c_size_t, _P, _P, ctypes.c_int64, _P],
     "es_class_counts": [_P, _P, ctypes.c_int64, _P, _P],
-    "es_byte_class_counts": [_P, _P, ctypes.c_int64, _P, _P],
+    "es_byte_class_counts": [_P, _P, ctypes.c_int64, _P, ctypes.c_int32, _P],
 }
 
 
@@ -103,20 +103,22 @@ def class_counts(values: Any) -> tuple[Any, Any] | None:
     return digits, letters
 
 
-def byte_class_counts(values: Any, member: Any) -> Any | None:
-    """Bytes per cell of a pyarrow ``string`` array whose value ``b`` has ``member[b]`` set
-    (a 256-entry uint8 numpy array), as int64; None when the library is not available."""
+def byte_class_counts(values: Any, bits: Any, classes: int) -> Any | None:
+    """Bytes per cell of a pyarrow ``string`` array in each of ``classes`` (1-8) byte classes,
+    bit ``j`` of ``bits[b]`` (a 256-entry uint8 numpy array) saying byte ``b`` is in class
+    ``j``: an int32 numpy array of shape (cells, classes), counted in one pass; None when
+    the library is not available."""
     lib = _library()
     where = None if lib is None else _string_buffers(values)
     if where is None:
         return None
     import numpy as np
 
-    table = np.ascontiguousarray(member, dtype=np.uint8)
+    table = np.ascontiguousarray(bits, dtype=np.uint8)
     assert table.shape == (256,)
     n = len(values)
-    counts = np.empty(n, dtype=np.int64)
+    counts = np.empty((n, classes), dtype=np.int32)
     if n:
-        rc = lib.es_byte_class_counts(*where, n, table.ctypes.data, counts.ctypes.data)
+        rc = lib.es_byte_class_counts(*where, n, table.ctypes.data, classes, counts.ctypes.data)
         _check(rc, "byte class counts")
     return counts

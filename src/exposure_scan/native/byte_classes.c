@@ -24,16 +24,23 @@ int es_class_counts(const int32_t *offsets, const uint8_t *data, int64_t n, int6
     return 0;
 }
 
-/* How many bytes of each cell are in a class (``member[b]`` non-zero): the class screens'
- * counts (a cell with fewer '@' than an e-mail needs is not searched for one). */
+/* How many bytes of each cell are in each of up to eight classes (bit j of ``bits[b]``: byte
+ * ``b`` is in class j), in one pass: the class screens' counts (a cell with fewer '@' than an
+ * e-mail needs is not searched for one). ``counts`` is row-major, ``n`` x ``classes``. */
 int es_byte_class_counts(const int32_t *offsets, const uint8_t *data, int64_t n,
-                         const uint8_t *member, int64_t *counts) {
+                         const uint8_t *bits, int32_t classes, int32_t *counts) {
+    if (classes < 1 || classes > 8) return -3;
     for (int64_t v = 0; v < n; v++) {
         int32_t start = offsets[v], end = offsets[v + 1];
-        int64_t k = 0;
+        int32_t acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         if (end < start) return -2;
-        for (int32_t i = start; i < end; i++) k += member[data[i]] != 0;
-        counts[v] = k;
+        for (int32_t i = start; i < end; i++) {
+            uint8_t b = bits[data[i]];
+            if (b) {
+                for (int32_t j = 0; j < classes; j++) acc[j] += (b >> j) & 1;
+            }
+        }
+        for (int32_t j = 0; j < classes; j++) counts[v * classes + j] = acc[j];
     }
     return 0;
 }

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
+import numpy as np
 import pyarrow as pa
 
 #: How many unreadable record numbers an account keeps as examples (the count is always exact).
@@ -116,7 +117,8 @@ class Batch:
     def row_index(self) -> pa.Int64Array:
         if self.rows is not None:
             return self.rows
-        return pa.array(range(self.first_row, self.first_row + self.data.num_rows), pa.int64())
+        start = self.first_row
+        return pa.array(np.arange(start, start + self.data.num_rows, dtype=np.int64))
 
 
 class Source(Protocol):
