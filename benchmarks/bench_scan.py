@@ -184,7 +184,7 @@ def main() -> None:
     ap.add_argument(
         "--pairs",
         type=int,
-        default=2,
+        default=4,
         help="extra (presidio, 2-worker CSV scan) pairs for the ratio's median (0: none)",
     )
     args = ap.parse_args()
