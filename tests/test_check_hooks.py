@@ -140,6 +140,34 @@ def test_email_check_many_equals_check(values: list[str]) -> None:
     assert got == [det.check(v) for v in values]
 
 
+CARDISH = st.one_of(
+    st.text(alphabet="0123456789 -", max_size=24),
+    st.sampled_from(
+        [
+            "4111 1111 1111 1111",  # a documented test PAN (Visa)
+            "4111-1111-1111-1111",
+            "4111 1111-1111 1111",  # mixed separators: not a card
+            "4006914236371",  # an EAN-13: Luhn-valid, refused
+            "5555555555554444",  # a documented test PAN (Mastercard)
+            "378282246310005",  # a documented test PAN (Amex)
+            "4111\u00a01111 1111 1111",  # a no-break space: the per-value path
+            "٤١١١١١١١١١١١١١١١",  # Arabic-Indic digits: the per-value path
+        ]
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), CARDISH), max_size=15))
+def test_card_check_many_equals_check(values: list[str | None]) -> None:
+    """Luhn in numpy first, the per-value check on the rest: the same normal forms."""
+    from exposure_scan.detectors.payment import CreditCardDetector
+
+    det = CreditCardDetector()
+    got = det.check_many(pa.array(values, pa.string()), None).to_pylist()
+    assert got == [None if v is None else det.check(v) for v in values]
+
+
 CELL_WORDS = st.sampled_from(
     [
         "Rossi",

@@ -8,6 +8,7 @@ three-digit number is a security code only in a CVV column.
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 from stdnum import ean
 
@@ -43,6 +44,21 @@ class CreditCardDetector(Detector):
 
     def normalise(self, value: str) -> str:
         return checksums.digits_only(value)
+
+    def check_many(self, values: pa.Array, regions: pa.Array | None) -> pa.Array:
+        """:meth:`check` of many values: Luhn in numpy first, since about nine in ten digit
+        runs fail it (order numbers, EAN-13 barcodes, phone numbers), then the per-value
+        check (shape, EAN, issuer range) on the rest. Exact: a valid card's ASCII digits
+        (``digits_only``, as ``keep_digits`` keeps them) pass Luhn, whatever else it holds."""
+        from . import bytewise
+
+        passes = checksums.luhn_mask(bytewise.keep_digits(values))
+        out: list[str | None] = [None] * len(values)
+        idx = np.flatnonzero(passes)
+        if idx.size:
+            for i, value in zip(idx.tolist(), values.take(pa.array(idx)).to_pylist(), strict=True):
+                out[i] = None if value is None else self.check(value)
+        return pa.array(out, pa.string())
 
     def mask(self, value: str) -> str:
         return mask_digits_keep_last(value, 4)
