@@ -36,18 +36,25 @@ COLUMNS = (
 )
 
 
-def generate(rows: int, seed: int) -> dict[str, Path]:
+#: With ``--lookalikes``: numeric columns that look like personal data to a naive detector
+#: (order numbers, EAN-13 barcodes, prices, coordinates), next to the ten above.
+LOOKALIKES = ("order_number", "ean13", "price", "warehouse_lat", "warehouse_lon")
+
+
+def generate(rows: int, seed: int, lookalikes: bool = False) -> dict[str, Path]:
     """The table as CSV and Parquet (cached: generating 1M Faker rows takes a while)."""
     CACHE.mkdir(exist_ok=True)
-    paths = {fmt: CACHE / f"customers-{rows}-{seed}.{fmt}" for fmt in ("csv", "parquet")}
+    tag = "-lookalikes" if lookalikes else ""
+    paths = {fmt: CACHE / f"customers-{rows}-{seed}{tag}.{fmt}" for fmt in ("csv", "parquet")}
     if all(p.exists() for p in paths.values()):
         return paths
     import pyarrow.parquet as pq
 
     from exposure_scan.testing.synthetic import customer_table
 
-    leak = customer_table(rows, seed=seed, lookalikes=False)
-    keep = [c for c in leak.table.column_names if c in COLUMNS]
+    leak = customer_table(rows, seed=seed, lookalikes=lookalikes)
+    wanted = COLUMNS + LOOKALIKES if lookalikes else COLUMNS
+    keep = [c for c in leak.table.column_names if c in wanted]
     table = leak.table.select(keep)
     import pyarrow.csv as pacsv
 
@@ -182,13 +189,18 @@ def main() -> None:
     )
     ap.add_argument("--settle", type=float, default=10.0, help="idle seconds before each step")
     ap.add_argument(
+        "--lookalikes",
+        action="store_true",
+        help=f"add look-alike numeric columns ({', '.join(LOOKALIKES)})",
+    )
+    ap.add_argument(
         "--pairs",
         type=int,
         default=4,
         help="extra (presidio, 2-worker CSV scan) pairs for the ratio's median (0: none)",
     )
     args = ap.parse_args()
-    paths = generate(args.rows, args.seed)
+    paths = generate(args.rows, args.seed, args.lookalikes)
     results: dict[str, Any] = {
         "rows": args.rows,
         "machine": {
@@ -197,6 +209,7 @@ def main() -> None:
             "platform": platform.platform(),
         },
         "native_helpers": native_helpers(),
+        "columns": list(COLUMNS + LOOKALIKES if args.lookalikes else COLUMNS),
         "date": time.strftime("%Y-%m-%d"),
         "settle_seconds": args.settle,
         "runs": [],
@@ -241,7 +254,7 @@ def main() -> None:
             pres["ratio_median"] = round(statistics.median(ratios), 1)
             results["presidio"] = pres
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"scan-{args.rows}.json"
+    out = RESULTS / f"scan-{args.rows}{'-lookalikes' if args.lookalikes else ''}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     head = ("format", "step", "s", "rows/s", "MB/s", "RSS MiB", "x read")
     print("{:<8} {:<28} {:>8} {:>10} {:>7} {:>8} {:>7}".format(*head))
