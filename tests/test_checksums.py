@@ -751,3 +751,31 @@ def test_luhn_mask_equals_luhn_valid(values: list[str | None]) -> None:
     expected = [v is not None and luhn_valid(v) for v in values]
     assert luhn_mask(arr).tolist() == expected
     assert luhn_mask(arr.slice(1)).tolist() == expected[1:]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet="0123456789", min_size=13, max_size=13),
+            st.text(alphabet="0123456789", max_size=15),
+            st.sampled_from(["4006914236371", "4006914236372", "0000000000000", "12345678901a3"]),
+        ),
+        max_size=40,
+    )
+)
+def test_ean13_mask_equals_stdnum(values: list[str | None]) -> None:
+    """The numpy EAN-13 check a phone column runs over bare 13-digit numbers is stdnum's for
+    13 digits, and False for anything else."""
+    import pyarrow as pa
+    from stdnum import ean
+
+    from exposure_scan.detectors.checksums import ean13_mask
+
+    arr = pa.array(values, pa.string())
+    expected = [
+        v is not None and len(v) == 13 and v.isdigit() and bool(ean.is_valid(v)) for v in values
+    ]
+    assert ean13_mask(arr).tolist() == expected
+    assert ean13_mask(arr.slice(1)).tolist() == expected[1:]

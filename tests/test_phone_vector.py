@@ -161,6 +161,21 @@ def test_look_alikes_stay_refused(value: str, region: str | None) -> None:
     assert vector([value], [region]) == [None]
 
 
+@pytest.mark.parametrize(
+    ("value", "region"),
+    [("4878310122283", "DE"), ("4401329994764", "GB"), ("4407956451218", "GB")],
+)
+def test_a_13_digit_card_is_no_phone_though_the_region_would_take_it(
+    value: str, region: str
+) -> None:
+    """Luhn-valid, in Visa's range and 13 digits long: a card number, refused as a phone by
+    both paths although the region's plan would accept those digits (the last as a mobile,
+    the one kind of 13-digit number taken without a '+')."""
+    assert phonenumbers.is_valid_number(phonenumbers.parse(value, region))
+    assert per_value([value], [region]) == [None]
+    assert vector([value] * 70, [region] * 70) == [None] * 70
+
+
 def test_check_many_is_the_detector_answer() -> None:
     det = PhoneDetector(("FR", "IT"))
     arr = pa.array(["06 12 34 56 78", "2024-01-15", None, "+39 333 123 4567"] * 20)

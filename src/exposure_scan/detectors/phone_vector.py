@@ -26,7 +26,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from phonenumbers import PhoneNumberType
 from phonenumbers.phonenumberutil import _FIRST_GROUP_PATTERN
-from stdnum import ean
 
 from . import bytewise, checksums
 from .phone import (
@@ -357,7 +356,11 @@ class _Values:
             long_arr = self.digits.take(pa.array(idx[long_rows]))
             luhn = np.flatnonzero(checksums.luhn_mask(long_arr))
             long_digits = _strings(long_arr.take(pa.array(luhn)))
-            cards = np.array([checksums.is_card_number(d) for d in long_digits], dtype=bool)
+            # Digits only and Luhn-valid already: is_card_number is the brand and length rule.
+            cards = np.array(
+                [13 <= len(d) <= 19 and checksums.card_brand(d) is not None for d in long_digits],
+                dtype=bool,
+            )
             something_else[long_rows[luhn[cards]]] = True
         keep = ~something_else
         idx, s, intl = idx[keep], s.filter(pa.array(keep)), intl[keep]
@@ -375,7 +378,7 @@ class _Values:
             (self.nd[n_rows] == 13) & pc.equal(n_s, n_digits).to_numpy(zero_copy_only=False)
         )
         if bare.size:
-            barcode = np.array([ean.is_valid(d) for d in _strings(n_digits.take(pa.array(bare)))])
+            barcode = checksums.ean13_mask(n_digits.take(pa.array(bare)))
             keep = np.ones(n_rows.size, dtype=bool)
             keep[bare[barcode]] = False
             n_rows, n_digits = n_rows[keep], n_digits.filter(pa.array(keep))
