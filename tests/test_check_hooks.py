@@ -147,7 +147,7 @@ CARDISH = st.one_of(
             "4111 1111 1111 1111",  # a documented test PAN (Visa)
             "4111-1111-1111-1111",
             "4111 1111-1111 1111",  # mixed separators: not a card
-            "4006914236371",  # an EAN-13: Luhn-valid, refused
+            "4006381333931",  # an EAN-13 (the common textbook example): refused
             "5555555555554444",  # a documented test PAN (Mastercard)
             "378282246310005",  # a documented test PAN (Amex)
             "4111\u00a01111 1111 1111",  # a no-break space: the per-value path

@@ -161,17 +161,11 @@ def test_look_alikes_stay_refused(value: str, region: str | None) -> None:
     assert vector([value], [region]) == [None]
 
 
-@pytest.mark.parametrize(
-    ("value", "region"),
-    [("4878310122283", "DE"), ("4401329994764", "GB"), ("4407956451218", "GB")],
-)
-def test_a_13_digit_card_is_no_phone_though_the_region_would_take_it(
-    value: str, region: str
-) -> None:
-    """Luhn-valid, in Visa's range and 13 digits long: a card number, refused as a phone by
-    both paths although the region's plan would accept those digits (the last as a mobile,
-    the one kind of 13-digit number taken without a '+')."""
-    assert phonenumbers.is_valid_number(phonenumbers.parse(value, region))
+@pytest.mark.parametrize("region", ["DE", "GB", "IT", "US"])
+def test_a_13_digit_card_is_no_phone(region: str) -> None:
+    """Visa's documented 13-digit test number (Luhn-valid, in Visa's range) is a card, and
+    refused as a phone by both paths, bare or among many."""
+    value = "4222222222222"
     assert per_value([value], [region]) == [None]
     assert vector([value] * 70, [region] * 70) == [None] * 70
 
