@@ -165,7 +165,7 @@ def more_pairs(args: argparse.Namespace, csv: Path) -> list[dict[str, Any]]:
 
 def native_helpers() -> bool:
     """Whether hashing and byte counts ran compiled (``exposure_scan.native``): without a C
-    compiler at install time they run in Python, ~20% slower."""
+    compiler at install time they run in Python: 8.0 s against 5.9-6.1 s on 300,000 rows."""
     from exposure_scan import native
 
     return native.available()
