@@ -779,3 +779,48 @@ def test_ean13_mask_equals_stdnum(values: list[str | None]) -> None:
     ]
     assert ean13_mask(arr).tolist() == expected
     assert ean13_mask(arr.slice(1)).tolist() == expected[1:]
+
+
+def _iin_edges() -> list[str]:
+    """Every IIN range's bounds and their neighbours: where a numeric and a text comparison
+    of the prefix could part."""
+    from exposure_scan.detectors.checksums import _CARD_BRANDS
+
+    edges: set[str] = set()
+    for _brand, ranges, _lengths in _CARD_BRANDS:
+        for iin_range in ranges.split():
+            low, _, high = iin_range.partition("-")
+            for bound in (low, high or low):
+                k = len(bound)
+                for step in (-1, 0, 1):
+                    n = int(bound) + step
+                    if 0 <= n < 10**k:
+                        edges.add(str(n).zfill(k))
+    return sorted(edges)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.none(),
+            st.tuples(
+                st.sampled_from(_iin_edges()), st.text(alphabet="0123456789", max_size=18)
+            ).map("".join),
+            st.text(alphabet="0123456789", max_size=21),
+            st.sampled_from(["4111111111111111", "378282246310005", "4111 1111 1111 1111", ""]),
+        ),
+        max_size=40,
+    )
+)
+def test_card_brand_mask_equals_card_brand(values: list[str | None]) -> None:
+    """The numpy brand rule a look-alike column runs over its Luhn-valid digit runs is
+    ``card_brand``, including at every IIN range's edges and for lengths no brand issues."""
+    import pyarrow as pa
+
+    from exposure_scan.detectors.checksums import card_brand_mask
+
+    arr = pa.array(values, pa.string())
+    expected = [v is not None and card_brand(v) is not None for v in values]
+    assert card_brand_mask(arr).tolist() == expected
+    assert card_brand_mask(arr.slice(1)).tolist() == expected[1:]

@@ -38,7 +38,7 @@ def per_value(values: list[str | None], regions: list[str | None] | None) -> lis
 def vector(values: list[str | None], regions: list[str | None] | None) -> list[str | None]:
     rr = None if regions is None else pa.array(regions, pa.string())
     result: list[str | None] = normal_forms(
-        pa.array(values, pa.string()), DEFAULT_REGIONS, rr
+        pa.array(values, pa.string()), DEFAULT_REGIONS, rr, small_groups=False
     ).to_pylist()
     return result
 
@@ -124,6 +124,8 @@ POSITIVES = [
     ("(201) 555-0123", None, "+12015550123"),
     ("090-1234-5678", None, "+819012345678"),
     ("21 123 4567", "PT", "+351211234567"),
+    # Luhn-valid, 13 digits, but in no card brand's ranges: a phone in a Chinese record
+    ("8613812345603", "CN", "+8613812345603"),
 ]
 
 
@@ -183,6 +185,25 @@ def test_a_few_values_go_value_by_value() -> None:
     assert PhoneDetector().check_many(pa.array(["+39 333 123 4567"]), None) is None
 
 
+@pytest.mark.parametrize(
+    ("cc", "nsn"), [("49", "15123456789"), ("1", "2015550123"), ("41", "762673103")]
+)
+def test_a_country_code_with_few_values_goes_value_by_value(cc: str, nsn: str) -> None:
+    """A column of order numbers has a few ``00``-led values per batch, spread over hundreds
+    of codes: below a size that grows with the code's regions, a code's values take the
+    per-value path, from which many do; the answers do not change either way."""
+    few = [f"+{cc} {nsn}", f"00{cc}{nsn}", f"+{cc}{nsn[:-1]}"] * 10
+    many = few * 60  # 600 of each form: past even NANP's 25 regions
+    for values in (few, many):
+        arr = pa.array(values, pa.string())
+        result, fallback = decide(arr, DEFAULT_REGIONS)
+        assert result.to_pylist() == per_value(values, None)
+        assert (
+            result.to_pylist() == normal_forms(arr, DEFAULT_REGIONS, small_groups=False).to_pylist()
+        )
+        assert fallback == (len(values) if values is few else 0)
+
+
 def test_common_forms_are_decided_in_arrow() -> None:
     """The per-value path is the exception: national, international, 00 and E.164 forms of
     the default regions never take it."""
@@ -193,7 +214,7 @@ def test_common_forms_are_decided_in_arrow() -> None:
             assert n is not None
             for fmt in range(3):
                 forms.append(phonenumbers.format_number(n, fmt))
-    result, fallback = decide(pa.array(forms), DEFAULT_REGIONS)
+    result, fallback = decide(pa.array(forms), DEFAULT_REGIONS, small_groups=False)
     assert fallback == 0
     assert result.null_count == 0
 
@@ -244,5 +265,5 @@ def test_the_trunk_prefix_written_after_the_country_code_is_decided_in_arrow(reg
     plain = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
     prefix = plain.national_prefix_for_parsing if plain is not None else None
     if prefix and all(p.isdigit() for p in prefix.split("|")):
-        _, fallback = decide(pa.array(values, pa.string()), DEFAULT_REGIONS)
+        _, fallback = decide(pa.array(values, pa.string()), DEFAULT_REGIONS, small_groups=False)
         assert fallback == 0

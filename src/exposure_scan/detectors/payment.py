@@ -46,13 +46,17 @@ class CreditCardDetector(Detector):
         return checksums.digits_only(value)
 
     def check_many(self, values: pa.Array, regions: pa.Array | None) -> pa.Array:
-        """:meth:`check` of many values: Luhn in numpy first, since about nine in ten digit
-        runs fail it (order numbers, EAN-13 barcodes, phone numbers), then the per-value
-        check (shape, EAN, issuer range) on the rest. Exact: a valid card's ASCII digits
-        (``digits_only``, as ``keep_digits`` keeps them) pass Luhn, whatever else it holds."""
+        """:meth:`check` of many values: Luhn and the issuer ranges in numpy first, since
+        about nine in ten digit runs fail Luhn (order numbers, EAN-13 barcodes, phone numbers)
+        and most Luhn-valid ones fall outside every brand's ranges and lengths, then the
+        per-value check (shape, EAN) on the rest. Exact: a valid card's ASCII digits
+        (``digits_only``, as ``keep_digits`` keeps them) pass both, whatever else it holds."""
         from . import bytewise
 
-        passes = checksums.luhn_mask(bytewise.keep_digits(values))
+        digits = bytewise.keep_digits(values)
+        passes = checksums.luhn_mask(digits)
+        rows = np.flatnonzero(passes)
+        passes[rows] = checksums.card_brand_mask(digits.take(pa.array(rows)))
         out: list[str | None] = [None] * len(values)
         idx = np.flatnonzero(passes)
         if idx.size:
