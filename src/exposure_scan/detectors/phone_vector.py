@@ -35,6 +35,8 @@ from .phone import (
     _PERSONAL,
     PhoneDetector,
     _region_plan,
+    _valid,
+    e164,
 )
 
 _UNKNOWN = PhoneNumberType.UNKNOWN
@@ -337,6 +339,7 @@ class _Values:
         n = len(values)
         self.n = n
         self.small_groups = small_groups
+        self.one_by_one = 0  # values decided by libphonenumber here, not in Arrow
         self.result = np.full(n, None, dtype=object)
         self.fallback = np.zeros(n, dtype=bool)
         self.national = np.zeros(n, dtype=bool)  # still to decide per regions
@@ -420,9 +423,17 @@ class _Values:
             for cc in np.unique(ccs):
                 pick = np.flatnonzero(ccs == cc)
                 if self.small_groups and _few(pick.size, int(cc)):
-                    self.fallback[rows[sel[pick]]] = True
+                    self._one_by_one(rows[sel[pick]], sub.take(pa.array(pick)))
                     continue
                 self._valid_in_code(rows[sel[pick]], int(cc), nsn.take(pa.array(pick)))
+
+    def _one_by_one(self, rows: np.ndarray, digits: pa.Array) -> None:
+        """``phone._valid("+" + digits)`` itself, value by value: what the Arrow route
+        computes, without ``parse_phone``'s region retries (~100 us a value)."""
+        self.one_by_one += rows.size
+        for row, text in zip(rows.tolist(), digits.to_pylist(), strict=True):
+            number = _valid("+" + text)
+            self.result[row] = None if number is None else e164(number)
 
     def _valid_in_code(self, rows: np.ndarray, cc: int, nsn: pa.Array) -> None:
         regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[cc]
@@ -552,7 +563,9 @@ def _national(v: _Values, rows: np.ndarray, regions: tuple[str, ...]) -> tuple[n
                 _number_types(plan[0], nsn.filter(pa.array(ok))), nd[rest[starts[ok]]]
             )
             result[rest[starts[ok]]] = _e164(plan[0], nsn.filter(pa.array(ok)))
-            rest = np.setdiff1d(rest, rest[starts[ok]])
+            left = np.ones(rest.size, dtype=bool)
+            left[starts[ok]] = False
+            rest = rest[left]  # a mask, not setdiff1d: no sort of every pending row per region
         if ambiguous.any():
             _by_written_form(v, rows, ambiguous, accepted, result)
     except _Unsupported:
@@ -606,7 +619,9 @@ def _trunk_stripped(
         ok = _nsn_ok(nsn, region)
         rows_out.append(with_trunk[ok])
         nsn_out.append(nsn.filter(pa.array(ok)))
-        pending = np.setdiff1d(pending, with_trunk[ok])
+        left = np.ones(pending.size, dtype=bool)
+        left[with_trunk[ok]] = False  # pending is every row still: positions are rows
+        pending = pending[left]
     plain = digits.take(pa.array(pending))
     ok = _nsn_ok(plain, region)
     rows_out.append(pending[ok])
@@ -658,7 +673,8 @@ def decide(
     *,
     small_groups: bool = True,
 ) -> tuple[pa.Array, int]:
-    """:func:`normal_forms` and how many values took the per-value path (for benchmarks)."""
+    """:func:`normal_forms` and how many values libphonenumber decided one by one (for
+    benchmarks and tests)."""
     detector = PhoneDetector(regions)
     regions = detector.regions
     v = _Values(values, small_groups)
@@ -698,4 +714,4 @@ def decide(
         value, region = values[i].as_py(), (names[code[i]] if code[i] >= 0 else None)
         ok = detector.validate_in(value, region)
         result[i] = detector.normalise_in(value, region) if ok else None
-    return pa.array(result, type=pa.string()), int(fallback.sum())
+    return pa.array(result, type=pa.string()), int(fallback.sum()) + v.one_by_one
