@@ -57,8 +57,18 @@ _PERSONAL_CODES = np.array(sorted(int(t) for t in _PERSONAL))
 _MOBILE_CODES = np.array(sorted(int(t) for t in _MOBILE))
 
 # parse_phone's refusals, in RE2 (no look-around, no back-references), on the stripped value.
-_DECIDABLE = r"^[0-9 ()\-./+]*$"
-_ASCII_REFUSED = r"[A-Za-z:,]"  # letters, times, decimal commas: refused whatever else holds
+# As byte classes, counted per value in one pass: a value is decidable when every byte is in
+# the first class (so it is ASCII), refused when it holds any byte of the second (letters,
+# times, decimal commas: refused whatever else holds); digits and parentheses are counted too.
+_DECIDABLE_BYTES = frozenset(b"0123456789 ()-./+")
+_REFUSED_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:,")
+_CLASSES = [
+    _DECIDABLE_BYTES,
+    _REFUSED_BYTES,
+    frozenset(b"0123456789"),
+    frozenset(b"("),
+    frozenset(b")"),
+]
 _DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _DATE = (
     r"(?:^|[^0-9])(?:(?:19|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])[-/.]" + _DAY + r"|"
@@ -345,14 +355,16 @@ class _Values:
         self.national = np.zeros(n, dtype=bool)  # still to decide per regions
         valid = np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         filled = pc.fill_null(values, "")
-        refused = _re(filled, _ASCII_REFUSED)
+        counts = bytewise.byte_class_counts(filled, _CLASSES)
+        assert counts is not None  # a string array
+        size = pc.binary_length(filled).to_numpy(zero_copy_only=False)
+        refused = counts[:, 1] > 0
+        # the blanks trimmed below are in the decidable class: the same answer before or after
+        decidable = (counts[:, 0] == size) & ~refused & valid
         stripped = pc.utf8_trim(filled, " ")
-        decidable = _re(stripped, _DECIDABLE) & ~refused & valid
         self.s = stripped
         self.digits = bytewise.keep_digits(stripped)
-        nd = bytewise.digit_counts(stripped)
-        assert nd is not None  # a string array
-        self.nd: np.ndarray = nd
+        self.nd: np.ndarray = counts[:, 2].astype(np.int64)
         self.groups = bytewise.digit_runs(stripped)
         in_range = (self.nd >= _MIN_DIGITS) & (self.nd <= _MAX_DIGITS + 2)
         self.fallback = valid & ~refused & ~decidable & in_range
@@ -361,7 +373,7 @@ class _Values:
         if idx.size == 0:
             return
         s = stripped.take(pa.array(idx))
-        something_else = bytewise.byte_counts(s, "(") != bytewise.byte_counts(s, ")")
+        something_else = counts[idx, 3] != counts[idx, 4]
         something_else |= _re(s, _AMOUNT) | _re(s, _DATE)
         numeric = _re(s, _NUMERIC)
         something_else |= numeric & (~_re(s, _TRUNK_FIRST) | _re(s, _PADDED_QUAD))
