@@ -7,6 +7,7 @@ import hmac
 from unittest import mock
 
 import phonenumbers
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -226,3 +227,76 @@ def test_a_pattern_arrow_refuses_goes_the_python_way() -> None:
     from exposure_scan.detectors import base
 
     assert base.kernel_cost("a{1001}") == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "bounded"),
+    [
+        (r"\b[2-6](?:[ \-]?[0-9]){12,18}\b", True),
+        (r"\b(?:[A-Z]{2}[0-9]{2}|0x[0-9a-f]{4})\b", True),
+        (r"\b[0-9]{3}|[0-9]{5}\b", False),  # the boundaries belong to one alternative each
+        (r"[0-9]{9}\b", False),
+        (r"\b[0-9]{9}", False),
+        (r"\b", False),
+        (r"\p{Lu}\b", False),  # RE2-only syntax: no claim
+    ],
+)
+def test_word_bounded_reads_the_pattern(pattern: str, bounded: bool) -> None:
+    from exposure_scan.detectors.base import word_bounded
+
+    assert word_bounded(pattern) is bounded
+
+
+def _bounded_patterns() -> list[str]:
+    from exposure_scan.detectors import default_detectors
+    from exposure_scan.detectors.base import word_bounded
+
+    patterns = sorted({d.pattern for d in default_detectors() if word_bounded(d.pattern)})
+    assert len(patterns) >= 10
+    return patterns
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.sampled_from(_bounded_patterns()),
+    cell=st.text(alphabet="0123456789", min_size=1, max_size=24)
+    | st.text(alphabet="0123456789ABCDEFGHJKLMNPRSTXYZabcx_", min_size=1, max_size=40),
+)
+def test_a_word_bounded_pattern_matches_a_word_only_cell_whole_or_not_at_all(
+    pattern: str, cell: str
+) -> None:
+    """Why ``find`` skips the span search for such cells when the whole-cell test fails."""
+    import re2
+
+    spans = [m.span() for m in re2.finditer(pattern, cell)]
+    if re2.fullmatch(f"(?:{pattern})", cell) is None:
+        assert spans == []
+    else:
+        assert spans == [(0, len(cell))]
+
+
+def test_order_numbers_skip_the_span_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """16-digit order numbers hold a card prefilter match but no card: they are word-only
+    cells, so none reaches the per-cell span search, and the findings are the same."""
+    from exposure_scan.detectors import base
+    from exposure_scan.detectors.payment import CreditCardDetector
+
+    cells = [f"93{i:014d}" for i in range(300)] + ["paid with 4111 1111 1111 1111", "x"] * 3
+    arr = pa.array(cells)
+    searched: list[int] = []
+    real = base._span_matches
+
+    def spy(detector, idx, cand, regions=None):  # type: ignore[no-untyped-def]
+        searched.append(len(cand))
+        return real(detector, idx, cand, regions)
+
+    monkeypatch.setattr(base, "_span_matches", spy)
+    hits = base.find(CreditCardDetector(), arr)
+    assert searched == [3]
+    assert hits.cell.tolist() == [300, 302, 304]
+    monkeypatch.setattr(base, "word_bounded", lambda pattern: False)
+    searched.clear()
+    again = base.find(CreditCardDetector(), arr)
+    assert searched == [303]
+    assert again.cell.tolist() == hits.cell.tolist()
+    assert again.values.to_pylist() == hits.values.to_pylist()

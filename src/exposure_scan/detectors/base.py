@@ -435,6 +435,38 @@ def _check_into(detector: Detector, keys: list[str], regional: bool, cache: Chec
 
 #: The characters of RE2's ``\s`` (Python's and Arrow's whitespace sets are larger).
 _RE2_SPACE = "\t\n\f\r "
+#: RE2's word characters: its ``\b`` is ASCII-only.
+_WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+
+
+@functools.cache
+def word_bounded(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts and ends at a word boundary (``\b...\b``
+    around the whole pattern, not around one alternative). In a cell of word characters
+    only (an order number, a code) the only boundaries are the cell's ends, so such a
+    pattern matches there as the whole cell or not at all: when the whole-cell test fails,
+    the per-cell span search has nothing to find. RE2-only syntax: False."""
+    import re._constants as src
+    import re._parser as sre
+
+    try:
+        parsed = list(sre.parse(pattern))
+    except Exception:
+        return False
+    boundary = (src.AT, src.AT_BOUNDARY)
+    return len(parsed) >= 2 and parsed[0] == boundary and parsed[-1] == boundary
+
+
+def _word_only(arr: pa.Array) -> np.ndarray:
+    """Cells made only of RE2 word characters (an empty cell counts as none)."""
+    from . import bytewise
+
+    counts = bytewise.byte_class_counts(arr, [_WORD_BYTES])
+    size = pc.binary_length(arr).to_numpy(zero_copy_only=False)
+    if counts is None:
+        return np.zeros(len(arr), dtype=bool)
+    result: np.ndarray = (counts[:, 0] == size) & (size > 0)
+    return result
 
 
 def find(
@@ -481,11 +513,14 @@ def find(
     values = cand.filter(whole)
     end = begin + pc.utf8_length(values).to_numpy(zero_copy_only=False).astype(np.int64)
     match_regions = None if cand_regions is None else cand_regions.filter(whole)
-    if not whole_np.all():
-        rest = pc.invert(whole)
+    rest_np = ~whole_np
+    if rest_np.any() and word_bounded(detector.pattern):
+        rest_np[rest_np] = ~_word_only(cand.filter(pa.array(rest_np)))
+    if rest_np.any():
+        rest = pa.array(rest_np)
         s_cells, s_begin, s_end, s_values, s_regions = _span_matches(
             detector,
-            idx[~whole_np],
+            idx[rest_np],
             cand.filter(rest),
             None if cand_regions is None else cand_regions.filter(rest),
         )
