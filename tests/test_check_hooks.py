@@ -17,6 +17,7 @@ from exposure_scan.detectors.base import (
     CheckCache,
     Detector,
     Hits,
+    branch_bounds,
     class_screens,
     find,
     min_width,
@@ -706,6 +707,82 @@ def test_class_screens_read_the_pattern(pattern: str, expected: set[tuple[bytes,
 
     got = {(bytes(sorted(members)), least) for members, least in class_screens(pattern)}
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (
+            r"\b(?:[13][a-z]{25}|bc1[a-z]{8}|0x[0-9a-f]{40})\b",
+            ((1, 25, 26), (1, 10, 11), (1, 1, 42)),
+        ),
+        (r"[0-9]{9}|[A-Z]{2}[0-9]{4}", ((9, 0, 9), (4, 2, 6))),
+        (r"(?:ab|cd)ef", ()),  # the alternation is not the whole pattern
+        (r"[0-9]{9}", ()),
+        (r"\p{L}+|[0-9]{4}", ()),  # RE2-only syntax: no bound
+    ],
+)
+def test_branch_bounds_read_the_pattern(
+    pattern: str, expected: tuple[tuple[int, ...], ...]
+) -> None:
+    from exposure_scan.detectors.base import branch_bounds
+
+    assert branch_bounds(pattern) == expected
+
+
+BRANCHED = [d for d in default_detectors() if d.pattern and branch_bounds(d.pattern)]
+
+
+@pytest.mark.parametrize("det", BRANCHED, ids=lambda d: d.ident)
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_every_match_meets_some_branch_bounds(det: Detector, data) -> None:  # type: ignore[no-untyped-def]
+    """The branch screen keeps a cell when it meets one alternative's digits, letters and
+    bytes: sound only if every string the pattern matches (RE2 confirmed) does, counted as
+    the engine counts (every non-ASCII byte a letter)."""
+    text = data.draw(st.from_regex(det.pattern, fullmatch=True))
+    if re2.fullmatch(det.pattern, text) is None:
+        return  # Python's and RE2's dialects differ on this draw: RE2 has the last word
+    raw = text.encode("utf-8")
+    digits = sum(48 <= b <= 57 for b in raw)
+    letters = sum(65 <= b <= 90 or 97 <= b <= 122 or b >= 128 for b in raw)
+    assert any(
+        digits >= d and letters >= n and len(raw) >= w for d, n, w in branch_bounds(det.pattern)
+    ), text
+
+
+def test_the_branch_screen_changes_nothing_but_the_work(monkeypatch) -> None:
+    """Findings and near misses are the same without the branch screen, which drops the
+    digit-only cells of order numbers and phones for the wallet detector."""
+    import exposure_scan.engine as engine
+    from exposure_scan.detectors import screens
+    from exposure_scan.engine import BatchScanner
+    from exposure_scan.sources.base import Batch
+    from exposure_scan.testing.synthetic import customer_table
+
+    table = customer_table(3000, seed=5, lookalikes=True).table
+    text = pa.table({c: pc.cast(table[c], pa.string()) for c in table.column_names})
+    batch = Batch("t", text.combine_chunks().to_batches()[0], 0)
+    searched: list[int] = []
+    real_find = engine.find
+
+    def counting_find(det, arr, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if det.name == "crypto_wallet":
+            searched.append(len(arr))
+        return real_find(det, arr, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "find", counting_find)
+
+    def run() -> tuple[object, int]:
+        searched.clear()
+        result = BatchScanner(default_detectors(), b"k", False).scan(batch)
+        return (result.canonical(), dict(result.near_misses)), sum(searched)
+
+    screened, cells = run()
+    monkeypatch.setattr(screens, "branch_bounds", lambda pattern: ())
+    unscreened, all_cells = run()
+    assert screened == unscreened
+    assert cells < 0.75 * all_cells
 
 
 CLASS_BOUND = [d for d in default_detectors() if d.pattern and class_screens(d.pattern)]

@@ -327,10 +327,48 @@ def _char_sets(items: Any, out: set[frozenset[int]]) -> None:
             _char_sets(av, out)
 
 
-def _least(pattern: str, wanted: frozenset[int]) -> int:
-    """The fewest characters from ``wanted`` (code points) any match of ``pattern`` holds."""
+@functools.cache
+def branch_bounds(pattern: str) -> tuple[tuple[int, int, int], ...]:
+    """(ASCII digits, letters, characters) that every match of each top-level alternative
+    of ``pattern`` holds at least, the alternation taken inside ``\b`` and one group: a
+    cell that meets no alternative's three bounds holds no match. Sharper than the bounds of
+    the whole pattern, which are the weakest alternative's: a crypto wallet is 26+
+    characters, or ``bc1`` and 8 more, or ``0x`` and 40 hex digits, so a 16-digit order
+    number meets none. () when the pattern is no such alternation or Python cannot parse it."""
     import re._constants as c
     import re._parser as sre
+
+    try:
+        items = list(sre.parse(pattern))
+        while items and items[0][0] is c.AT:
+            items = items[1:]
+        while items and items[-1][0] is c.AT:
+            items = items[:-1]
+        if len(items) == 1 and items[0][0] is c.SUBPATTERN:
+            items = list(items[0][1][-1])
+        if len(items) != 1 or items[0][0] is not c.BRANCH:
+            return ()
+        return tuple(
+            (_least_items(b, _DIGITS), _least_items(b, _LETTERS), int(b.getwidth()[0]))
+            for b in items[0][1][1]
+        )
+    except Exception:
+        return ()
+
+
+def _least(pattern: str, wanted: frozenset[int]) -> int:
+    """The fewest characters from ``wanted`` (code points) any match of ``pattern`` holds."""
+    import re._parser as sre
+
+    try:
+        return _least_items(sre.parse(pattern), wanted)
+    except Exception:  # RE2-only syntax: no bound
+        return 0
+
+
+def _least_items(items: Any, wanted: frozenset[int]) -> int:
+    """:func:`_least` of a parsed pattern."""
+    import re._constants as c
 
     def in_class(items: Any) -> bool:
         for op, av in items:
@@ -360,10 +398,7 @@ def _least(pattern: str, wanted: frozenset[int]) -> int:
                 total += least(av)
         return total
 
-    try:
-        return least(sre.parse(pattern))
-    except Exception:  # RE2-only syntax: no bound
-        return 0
+    return least(items)
 
 
 def candidate_cells(detector: Detector, arr: pa.Array) -> np.ndarray:
