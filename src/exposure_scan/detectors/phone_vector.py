@@ -62,12 +62,15 @@ _MOBILE_CODES = np.array(sorted(int(t) for t in _MOBILE))
 # times, decimal commas: refused whatever else holds); digits and parentheses are counted too.
 _DECIDABLE_BYTES = frozenset(b"0123456789 ()-./+")
 _REFUSED_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:,")
+# Then '.' (amounts, decimals and dotted quads hold one) and '-/.' (a date holds two).
 _CLASSES = [
     _DECIDABLE_BYTES,
     _REFUSED_BYTES,
     frozenset(b"0123456789"),
     frozenset(b"("),
     frozenset(b")"),
+    frozenset(b"."),
+    frozenset(b"-/."),
 ]
 _DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _DATE = (
@@ -374,9 +377,20 @@ class _Values:
             return
         s = stripped.take(pa.array(idx))
         something_else = counts[idx, 3] != counts[idx, 4]
-        something_else |= _re(s, _AMOUNT) | _re(s, _DATE)
-        numeric = _re(s, _NUMERIC)
-        something_else |= numeric & (~_re(s, _TRUNK_FIRST) | _re(s, _PADDED_QUAD))
+        # the shapes below need a '.' (amounts, decimals, dotted quads) or two of '-/.' (dates):
+        # a bare digit run (order numbers, barcodes) or a spaced phone skips their RE2 passes
+        dated = np.flatnonzero(counts[idx, 6] >= 2)
+        if dated.size:
+            something_else[dated] |= _re(s.take(pa.array(dated)), _DATE)
+        dotted = np.flatnonzero(counts[idx, 5] >= 1)
+        if dotted.size:
+            sd = s.take(pa.array(dotted))
+            odd = _re(sd, _AMOUNT)
+            numeric = np.flatnonzero(_re(sd, _NUMERIC))
+            if numeric.size:
+                sn = sd.take(pa.array(numeric))
+                odd[numeric] |= ~_re(sn, _TRUNK_FIRST) | _re(sn, _PADDED_QUAD)
+            something_else[dotted] |= odd
         intl = _re(s, _INTERNATIONAL)
         long_rows = np.flatnonzero(~intl & (self.nd[idx] >= 13) & ~something_else)
         if long_rows.size:  # Luhn in numpy first: nine in ten long numbers fail it
