@@ -238,6 +238,7 @@ def test_a_pattern_arrow_refuses_goes_the_python_way() -> None:
         (r"[0-9]{9}\b", False),
         (r"\b[0-9]{9}", False),
         (r"\b", False),
+        (r"\b(?:x*)\b", False),  # empty matches at a word-only cell's two ends
         (r"\p{Lu}\b", False),  # RE2-only syntax: no claim
     ],
 )

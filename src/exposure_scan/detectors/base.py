@@ -489,7 +489,8 @@ def word_bounded(pattern: str) -> bool:
     except Exception:
         return False
     boundary = (src.AT, src.AT_BOUNDARY)
-    return len(parsed) >= 2 and parsed[0] == boundary and parsed[-1] == boundary
+    bounded = len(parsed) >= 2 and parsed[0] == boundary and parsed[-1] == boundary
+    return bounded and min_width(pattern) > 0  # an empty match sits at either end
 
 
 def _word_only(arr: pa.Array) -> np.ndarray:
