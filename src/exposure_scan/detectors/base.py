@@ -330,7 +330,7 @@ def _char_sets(items: Any, out: set[frozenset[int]]) -> None:
 @functools.cache
 def branch_bounds(pattern: str) -> tuple[tuple[int, int, int], ...]:
     """(ASCII digits, letters, characters) that every match of each top-level alternative
-    of ``pattern`` holds at least, the alternation taken inside ``\b`` and one group: a
+    of ``pattern`` holds at least, the alternation taken inside ``\\b`` and one group: a
     cell that meets no alternative's three bounds holds no match. Sharper than the bounds of
     the whole pattern, which are the weakest alternative's: a crypto wallet is 26+
     characters, or ``bc1`` and 8 more, or ``0x`` and 40 hex digits, so a 16-digit order
@@ -476,7 +476,7 @@ _WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 
 @functools.cache
 def word_bounded(pattern: str) -> bool:
-    """Whether every match of ``pattern`` starts and ends at a word boundary (``\b...\b``
+    """Whether every match of ``pattern`` starts and ends at a word boundary (``\\b...\\b``
     around the whole pattern, not around one alternative). In a cell of word characters
     only (an order number, a code) the only boundaries are the cell's ends, so such a
     pattern matches there as the whole cell or not at all: when the whole-cell test fails,
