@@ -3,6 +3,8 @@ the hooks ``check``/``check_many`` that ``find`` and the engine rely on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -656,23 +658,29 @@ def test_every_match_has_the_bytes_min_width_promises(det: Detector, data) -> No
     assert len(text.encode("utf-8")) >= min_width(det.pattern), text
 
 
-def test_the_width_screen_changes_nothing_but_the_work(monkeypatch) -> None:
-    """Findings and near misses are the same without the width screen, which does drop
-    cells (short postcodes and names are not searched for VINs or wallets)."""
+def _screen_effect(
+    monkeypatch: pytest.MonkeyPatch,
+    switch_off: Callable[[], None],
+    *,
+    lookalikes: bool = False,
+    detector: str | None = None,
+) -> tuple[object, int, object, int]:
+    """(findings and near misses, cells searched) of one batch of a generated table with a
+    screen, then again after ``switch_off``: cells counted for ``detector`` only, or all."""
     import exposure_scan.engine as engine
-    from exposure_scan.detectors import screens
     from exposure_scan.engine import BatchScanner
     from exposure_scan.sources.base import Batch
     from exposure_scan.testing.synthetic import customer_table
 
-    table = customer_table(3000, seed=5).table
+    table = customer_table(3000, seed=5, lookalikes=lookalikes).table
     text = pa.table({c: pc.cast(table[c], pa.string()) for c in table.column_names})
     batch = Batch("t", text.combine_chunks().to_batches()[0], 0)
     searched: list[int] = []
     real_find = engine.find
 
     def counting_find(det, arr, *args, **kwargs):  # type: ignore[no-untyped-def]
-        searched.append(len(arr))
+        if detector is None or det.name == detector:
+            searched.append(len(arr))
         return real_find(det, arr, *args, **kwargs)
 
     monkeypatch.setattr(engine, "find", counting_find)
@@ -683,8 +691,17 @@ def test_the_width_screen_changes_nothing_but_the_work(monkeypatch) -> None:
         return (result.canonical(), dict(result.near_misses)), sum(searched)
 
     screened, cells = run()
-    monkeypatch.setattr(screens, "min_width", lambda pattern: 0)
+    switch_off()
     unscreened, all_cells = run()
+    return screened, cells, unscreened, all_cells
+
+
+def test_the_width_screen_changes_nothing_but_the_work(monkeypatch) -> None:
+    """Findings and near misses are the same without the width screen, which does drop
+    cells (short postcodes and names are not searched for VINs or wallets)."""
+    screened, cells, unscreened, all_cells = _screen_effect(
+        monkeypatch, lambda: monkeypatch.setattr(screens, "min_width", lambda pattern: 0)
+    )
     assert screened == unscreened
     assert cells < all_cells
 
@@ -754,33 +771,12 @@ def test_every_match_meets_some_branch_bounds(det: Detector, data) -> None:  # t
 def test_the_branch_screen_changes_nothing_but_the_work(monkeypatch) -> None:
     """Findings and near misses are the same without the branch screen, which drops the
     digit-only cells of order numbers and phones for the wallet detector."""
-    import exposure_scan.engine as engine
-    from exposure_scan.detectors import screens
-    from exposure_scan.engine import BatchScanner
-    from exposure_scan.sources.base import Batch
-    from exposure_scan.testing.synthetic import customer_table
-
-    table = customer_table(3000, seed=5, lookalikes=True).table
-    text = pa.table({c: pc.cast(table[c], pa.string()) for c in table.column_names})
-    batch = Batch("t", text.combine_chunks().to_batches()[0], 0)
-    searched: list[int] = []
-    real_find = engine.find
-
-    def counting_find(det, arr, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if det.name == "crypto_wallet":
-            searched.append(len(arr))
-        return real_find(det, arr, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "find", counting_find)
-
-    def run() -> tuple[object, int]:
-        searched.clear()
-        result = BatchScanner(default_detectors(), b"k", False).scan(batch)
-        return (result.canonical(), dict(result.near_misses)), sum(searched)
-
-    screened, cells = run()
-    monkeypatch.setattr(screens, "branch_bounds", lambda pattern: ())
-    unscreened, all_cells = run()
+    screened, cells, unscreened, all_cells = _screen_effect(
+        monkeypatch,
+        lambda: monkeypatch.setattr(screens, "branch_bounds", lambda pattern: ()),
+        lookalikes=True,
+        detector="crypto_wallet",
+    )
     assert screened == unscreened
     assert cells < 0.75 * all_cells
 

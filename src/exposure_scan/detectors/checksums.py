@@ -89,24 +89,40 @@ def luhn_mask(digits: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = len(digits)
-    out = np.zeros(n, dtype=bool)
-    if n == 0:
-        return out
-    lengths = pc.fill_null(pc.binary_length(digits), 0).to_numpy(zero_copy_only=False)
-    ok = pc.fill_null(pc.match_substring_regex(digits, "^[0-9]{2,64}$"), False)
-    ok_np = np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
-    for length in np.unique(lengths[ok_np]).tolist():
-        rows = np.flatnonzero(ok_np & (lengths == length))
-        group = digits.take(pa.array(rows)).cast(pa.binary())
-        # a fresh array from take: its values are contiguous, offsets start at 0
-        data = np.frombuffer(group.buffers()[2], dtype=np.uint8)[: rows.size * length]
-        grid = data.reshape(rows.size, length).astype(np.int64) - 48
-        rev = grid[:, ::-1]
+    out = np.zeros(len(digits), dtype=bool)
+    rows = _digit_rows(digits, 2, 64)
+    lengths = pc.binary_length(digits.take(pa.array(rows))).to_numpy(zero_copy_only=False)
+    for length in np.unique(lengths).tolist():
+        sel = rows[lengths == length]
+        rev = _digit_grid(digits, sel, length)[:, ::-1]
         doubled = rev[:, 1::2] * 2
         total = rev[:, 0::2].sum(axis=1) + (doubled - 9 * (doubled > 9)).sum(axis=1)
-        out[rows] = total % 10 == 0
+        out[sel] = total % 10 == 0
     return out
+
+
+def _digit_rows(digits: Any, low: int, high: int) -> Any:
+    """Indices of the values of a pyarrow string array that are ``low``-``high`` ASCII
+    digits (nulls: none), as a numpy array."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if len(digits) == 0:
+        return np.zeros(0, dtype=np.int64)
+    ok = pc.fill_null(pc.match_substring_regex(digits, f"^[0-9]{{{low},{high}}}$"), False)
+    return np.flatnonzero(np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool))
+
+
+def _digit_grid(digits: Any, rows: Any, length: int) -> Any:
+    """The digits of ``rows`` (values of exactly ``length`` ASCII digits) as a (rows, length)
+    int64 numpy array, read from the Arrow buffer."""
+    import numpy as np
+    import pyarrow as pa
+
+    group = digits.take(pa.array(rows, pa.int64())).cast(pa.binary())
+    # a fresh array from take: its values are contiguous, offsets start at 0
+    data = np.frombuffer(group.buffers()[2], dtype=np.uint8)[: len(rows) * length]
+    return data.reshape(len(rows), length).astype(np.int64) - 48
 
 
 def card_brand(digits: str) -> str | None:
@@ -133,18 +149,13 @@ def card_brand_mask(digits: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = len(digits)
-    out = np.zeros(n, dtype=bool)
-    if n == 0:
-        return out
-    lengths = pc.fill_null(pc.binary_length(digits), 0).to_numpy(zero_copy_only=False)
-    ok = pc.fill_null(pc.match_substring_regex(digits, "^[0-9]{12,19}$"), False)
-    rows = np.flatnonzero(np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool))
+    out = np.zeros(len(digits), dtype=bool)
+    rows = _digit_rows(digits, 12, 19)
     if rows.size == 0:
         return out
-    head = pc.utf8_slice_codeunits(digits.take(pa.array(rows)), 0, 6)
-    prefix = pc.cast(head, pa.int64()).to_numpy(zero_copy_only=False)
-    lengths = lengths[rows]
+    chosen = digits.take(pa.array(rows))
+    prefix = pc.cast(pc.utf8_slice_codeunits(chosen, 0, 6), pa.int64()).to_numpy()
+    lengths = pc.binary_length(chosen).to_numpy(zero_copy_only=False)
     hit = np.zeros(rows.size, dtype=bool)
     for _brand, ranges, brand_lengths in _CARD_BRANDS:
         fits = np.isin(lengths, brand_lengths)
@@ -162,20 +173,12 @@ def ean13_mask(digits: Any) -> Any:
     digits weighted 1, 3, 1, ... from the check digit leftwards sum to a multiple of ten.
     Values that are not 13 digits are False; nulls are False."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    n = len(digits)
-    out = np.zeros(n, dtype=bool)
-    if n == 0:
-        return out
-    ok = pc.fill_null(pc.match_substring_regex(digits, "^[0-9]{13}$"), False)
-    rows = np.flatnonzero(np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool))
+    out = np.zeros(len(digits), dtype=bool)
+    rows = _digit_rows(digits, 13, 13)
     if rows.size == 0:
         return out
-    group = digits.take(pa.array(rows)).cast(pa.binary())
-    data = np.frombuffer(group.buffers()[2], dtype=np.uint8)[: rows.size * 13]
-    grid = data.reshape(rows.size, 13).astype(np.int64) - 48
+    grid = _digit_grid(digits, rows, 13)
     weights = np.array([1, 3] * 6 + [1], dtype=np.int64)  # the check digit (last) weighs 1
     out[rows] = (grid @ weights) % 10 == 0
     return out
