@@ -498,9 +498,9 @@ def _word_only(arr: pa.Array) -> np.ndarray:
     from . import bytewise
 
     counts = bytewise.byte_class_counts(arr, [_WORD_BYTES])
-    size = pc.binary_length(arr).to_numpy(zero_copy_only=False)
     if counts is None:
         return np.zeros(len(arr), dtype=bool)
+    size = pc.binary_length(arr).to_numpy(zero_copy_only=False)
     result: np.ndarray = (counts[:, 0] == size) & (size > 0)
     return result
 

@@ -44,15 +44,6 @@ def _digits(data: np.ndarray) -> np.ndarray:
     return flags
 
 
-def digit_counts(arr: pa.Array) -> np.ndarray | None:
-    """ASCII digits per cell (None: not a string array)."""
-    parts = _parts(arr)
-    if parts is None:
-        return None
-    offsets, data = parts
-    return _per_cell(offsets, _digits(data))
-
-
 #: Per byte: 1 for an ASCII digit, 1 << 32 for an ASCII letter or any non-ASCII byte.
 _CLASS_WEIGHTS = np.array(
     [1 if 48 <= b <= 57 else (1 << 32 if (65 <= b <= 90 or 97 <= b <= 122 or b >= 128) else 0)
@@ -113,14 +104,6 @@ def _class_counts_numpy(arr: pa.Array, bits: np.ndarray, classes: int) -> np.nda
     return np.stack([_per_cell(offsets, (flags >> j) & 1) for j in range(classes)], axis=1).reshape(
         len(arr), classes
     )
-
-
-def byte_counts(arr: pa.Array, byte: str) -> np.ndarray:
-    """Occurrences of one ASCII character per cell of a string array."""
-    parts = _parts(arr)
-    assert parts is not None, arr.type
-    offsets, data = parts
-    return _per_cell(offsets, data == ord(byte))
 
 
 def digit_runs(arr: pa.Array) -> np.ndarray:
