@@ -38,6 +38,7 @@ from .detectors.base import (
 from .detectors.headers import header_hint
 from .detectors.roles import FREE_TEXT, infer_role
 from .detectors.screens import CellScreens
+from .distinct import DistinctCells, codes_of
 from .errors import ExposureScanError, SpillError
 from .findings import (
     COMPACT_SCHEMA,
@@ -134,6 +135,7 @@ class BatchScanner:
         into ``result``."""
         src = batch.source
         record_regions = _record_regions(batch)
+        region_codes = None  # the same as small integers, once a column needs them
         for cells in iter_cells(batch.data):
             if cells.skipped_reason is not None:
                 result.skipped[(src, cells.name, cells.skipped_reason)] += cells.skipped_count
@@ -149,17 +151,25 @@ class BatchScanner:
             role = batch.roles.get(cells.name)
             column_hits: list[tuple[Detector, Hits]] = []
             running = [d for d in self.detectors if applies(d, role, cells.numeric)]
+            cell_regions = cell_codes = None
+            if record_regions is not None and any(d.uses_region for d in running):
+                if region_codes is None:
+                    region_codes = codes_of(record_regions)
+                cell_regions, cell_codes = record_regions, region_codes
+                if cells.parent is not None:
+                    cell_regions, cell_codes = cell_regions[cells.parent], cell_codes[cells.parent]
+            # Repeated values (names, towns, codes) are scanned once per distinct text and
+            # record country; their findings are then copied to every cell holding them.
+            distinct = DistinctCells.of(values, cell_regions, cell_codes)
+            if distinct is not None:
+                values, cell_regions = distinct.values, distinct.regions
             screens = CellScreens(values, running)
             gate = self._gate(running, values, screens)
             for det in running:
                 cache = self._caches.setdefault(det.ident, {})
                 if len(cache) > CHECK_CACHE_MAX:
                     cache.clear()  # bounded memory on columns of unique values
-                regions = None
-                if record_regions is not None and det.uses_region:
-                    regions = (
-                        record_regions if cells.parent is None else record_regions[cells.parent]
-                    )
+                regions = cell_regions if det.uses_region else None
                 # Cells that may hold a match: the gate's, less those the screens rule out
                 # (a cell without a match holds no finding and no near miss).
                 subset = gate if _gated(det) else None
@@ -178,12 +188,16 @@ class BatchScanner:
                         regions=None if regions is None else regions[subset],
                     )
                     hits.cell = subset[hits.cell]
+                    if hits.missed is not None:
+                        hits.missed = subset[hits.missed]
+                if distinct is not None:
+                    hits = distinct.expand(hits)
                 if hits.near_misses:
                     result.near_misses[(src, cells.name, det.entity)] += hits.near_misses
                 if hits.cell.size:
                     column_hits.append((det, hits))
             if self.ner is not None and role is not None and role.kind == FREE_TEXT:
-                column_hits.extend(self.ner.find(values))
+                column_hits.extend(self.ner.find(cells.values))
             found = [(d, h) for d, h in _drop_contained(column_hits) if h.cell.size]
             if found:
                 yield cells, found
@@ -386,6 +400,7 @@ def _drop_contained(
                     hits.near_misses,
                     None if hits.scores is None else hits.scores[keep],
                     None if hits.normals is None else hits.normals.filter(mask),
+                    hits.missed,
                 ),
             )
         )

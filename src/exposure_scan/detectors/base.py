@@ -153,6 +153,9 @@ class Hits:
     #: Per-match normal form (what is hashed), when validation computed it; None: the engine
     #: normalises each distinct value itself (NER matches).
     normals: pa.Array | None = None
+    #: The cell of each near miss, when the finder knows them (pattern detectors): what
+    #: lets a scan of distinct values count its near misses per cell.
+    missed: np.ndarray | None = None
 
     @classmethod
     def empty(cls) -> Hits:
@@ -578,6 +581,7 @@ def find(
         values.filter(valid),
         int((~ok).sum()),
         normals=normals.filter(valid),
+        missed=cells[~ok],
     )
 
 
