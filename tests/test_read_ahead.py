@@ -153,3 +153,54 @@ def test_is_utf8_is_pythons_rule(data: bytes) -> None:
         python = False
     assert is_utf8(data) is python
     assert is_utf8(memoryview(b"x" + data)[1:]) is python
+
+
+class _Trickle(io.RawIOBase):
+    """A raw stream that hands over at most ``most`` bytes a read (a pipe, a decompressor)."""
+
+    def __init__(self, data: bytes, most: int) -> None:
+        self._data, self._pos, self._most = data, 0, most
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        n = len(self._data) if n is None or n < 0 else n
+        out = self._data[self._pos : self._pos + min(n, self._most)]
+        self._pos += len(out)
+        return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            [b"abc,", b"\n", "é".encode(), "€".encode(), b"\xff", b"\xe2\x82", b"x" * 9]
+        ),
+        max_size=40,
+    ),
+    sizes=st.lists(st.integers(1, 40), min_size=1, max_size=8),
+    most=st.integers(1, 64),
+    chunk=st.integers(1, 16),
+)
+def test_block_reads_hand_over_what_one_whole_read_does(
+    pieces: list[bytes], sizes: list[int], most: int, chunk: int
+) -> None:
+    """Reads of a parser's block size give the bytes, and the invalid-UTF-8 marks, of one
+    read of everything, in full blocks until the end: whatever the raw stream's short reads,
+    the chunking, and where characters are cut."""
+    data = b"".join(pieces)
+    whole = Utf8Stream(_Trickle(data, most), "utf-8", chunk=chunk)
+    expected = whole.read()
+    stream = Utf8Stream(_Trickle(data, most), "utf-8", chunk=chunk)
+    got: list[tuple[bytes, int]] = []
+    while True:
+        size = sizes[len(got) % len(sizes)]
+        block = stream.read(size)
+        if not block:
+            break
+        got.append((block, size))
+    assert all(len(b) == size for b, size in got[:-1])  # short only at the end: pyarrow's EOF
+    assert b"".join(b for b, _ in got) == expected
+    assert stream.marked == whole.marked
+    assert stream.delivered == len(expected)
