@@ -50,9 +50,8 @@ def test_every_cell_points_at_a_representative_with_its_key(data, texts, keyed) 
         assert reps[cells.inverse[i]] == text
         if regions is not None:
             assert cells.regions[cells.inverse[i]] == regions[i]
-    expected = {(t, None if regions is None else regions[i]) for i, t in enumerate(texts) if t}
-    expected |= {
-        ("", None if regions is None else regions[i]) for i, t in enumerate(texts) if t == ""
+    expected = {
+        (t, None if regions is None else regions[i]) for i, t in enumerate(texts) if t is not None
     }
     assert set(keys) == expected
 
