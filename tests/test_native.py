@@ -161,3 +161,70 @@ def test_byte_class_counts_refuse_a_bad_class_count() -> None:
     bits = np.zeros(256, dtype=np.uint8)
     with pytest.raises(native.NativeError, match="byte class counts"):
         native.byte_class_counts(pa.array(["a"]), bits, 9)
+
+
+_HEXES = st.binary(min_size=16, max_size=16).map(bytes.hex)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            _HEXES,
+            _HEXES.map(str.upper),  # upper-case digits would not round-trip: refused
+            _HEXES.map(lambda h: h[:-1]),  # one digit short
+            _HEXES.map(lambda h: h + "0"),
+            _HEXES.map(lambda h: h[:5] + "g" + h[6:]),
+            st.text(max_size=34),
+            st.none(),
+        ),
+        max_size=12,
+    ),
+    cut=st.integers(0, 3),
+    compiled=st.booleans(),
+)
+def test_hashes_to_raw_round_trips_exactly(
+    values: list[str | None], cut: int, compiled: bool
+) -> None:
+    """Spill files hold keyed hashes as 16 raw bytes only when every value is 32 lowercase
+    hex digits (no null); the text comes back byte for byte, from the library and from the
+    numpy twin alike (sliced arrays included)."""
+    if compiled and not native.available():
+        pytest.skip("native helpers not built")
+    arr = pa.array(values, pa.string()).slice(min(cut, len(values)))
+    texts = arr.to_pylist()
+    convertible = all(
+        t is not None and len(t) == 32 and all(c in "0123456789abcdef" for c in t) for t in texts
+    )
+    with pytest.MonkeyPatch.context() as m:
+        if not compiled:
+            m.setattr(native, "_library", lambda: None)
+        raw = masking.hashes_to_raw(arr)
+        if not convertible:
+            assert raw is None
+            return
+        assert raw is not None
+        assert raw.type == pa.binary(16)
+        assert raw.to_pylist() == [bytes.fromhex(t) for t in texts]
+        back = masking.raw_to_hashes(raw.slice(min(cut, len(raw))))
+    back.validate(full=True)
+    assert back.to_pylist() == texts[min(cut, len(texts)) :]
+
+
+def test_raw_to_hashes_keeps_nulls() -> None:
+    raw = pa.array([b"\x00" * 16, None, b"\xff" * 16], pa.binary(16))
+    for library in (True, False):
+        with pytest.MonkeyPatch.context() as m:
+            if not library:
+                m.setattr(native, "_library", lambda: None)
+            got = masking.raw_to_hashes(raw)
+        got.validate(full=True)
+        assert got.to_pylist() == ["0" * 32, None, "f" * 32]
+
+
+@needs_native
+def test_hex_decode_refuses_malformed_offsets() -> None:
+    offsets = pa.py_buffer(np.array([0, 32, 0], dtype=np.int32).tobytes())
+    bad = pa.StringArray.from_buffers(2, offsets, pa.py_buffer(b"0" * 32))
+    with pytest.raises(native.NativeError, match="native hex decode failed"):
+        native.hex_decode(bad, 16)

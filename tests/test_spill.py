@@ -271,6 +271,46 @@ def test_findings_hold_and_spill_labels_as_dictionaries(tmp_path: Path) -> None:
     assert spilled is not None and spilled.rows == sum(t.num_rows for t in mixed)
     schema = ipc.open_file(str(tmp_path / "f.arrow")).schema
     assert all(pa.types.is_dictionary(schema.field(n).type) for n in LABELS)
+    assert schema.field("value_hash").type == pa.binary(16)  # keyed hashes as raw bytes
+    assert not schema.field("value_hash").nullable
     back = pa.concat_tables(spilled.tables())
     assert back.schema == FINDINGS_SCHEMA
     assert back.equals(pa.concat_tables([t.cast(FINDINGS_SCHEMA) for t in mixed]))
+
+
+@pytest.mark.parametrize(
+    "hashes",
+    [
+        ["ab", "cd"],  # not keyed hashes (a test's or a caller's labels): kept as text
+        ["0" * 32, "F" * 32],  # upper-case hex would not come back the same: kept as text
+        ["0123456789abcdef" * 2, "f" * 32],  # keyed hashes: stored as 16 bytes each
+    ],
+)
+def test_spill_files_give_back_the_hashes_they_were_given(
+    tmp_path: Path, hashes: list[str]
+) -> None:
+    import pyarrow.ipc as ipc
+
+    from exposure_scan.findings import SpilledFindings
+
+    table = _findings([("EMAIL_ADDRESS", h) for h in hashes])
+    spilled = SpilledFindings.write_file([table], str(tmp_path / "f.arrow"))
+    assert spilled is not None
+    stored = ipc.open_file(str(tmp_path / "f.arrow")).schema.field("value_hash").type
+    raw = all(len(h) == 32 and h == h.lower() for h in hashes)
+    assert stored == (pa.binary(16) if raw else pa.string())
+    back = pa.concat_tables(spilled.tables())
+    assert back.column("value_hash").to_pylist() == hashes
+    only = pa.concat_tables(spilled.tables(["value_hash", "row"]))
+    assert only.column("value_hash").to_pylist() == hashes
+
+
+def test_a_spill_of_mixed_tables_keeps_every_hash_as_text(tmp_path: Path) -> None:
+    """One table of keyed hashes and one of other labels in one file: all stay text."""
+    from exposure_scan.findings import SpilledFindings
+
+    tables = [_findings([("EMAIL_ADDRESS", "a" * 32)]), _findings([("PHONE_NUMBER", "x")])]
+    spilled = SpilledFindings.write_file(tables, str(tmp_path / "f.arrow"))
+    assert spilled is not None
+    back = pa.concat_tables(spilled.tables())
+    assert back.column("value_hash").to_pylist() == ["a" * 32, "x"]

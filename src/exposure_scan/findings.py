@@ -114,6 +114,34 @@ def _plain(table: pa.Table) -> pa.Table:
     return table
 
 
+def _raw_hashes(table: pa.Table) -> pa.Table:
+    """The keyed hashes as 16 raw bytes each (``fixed_size_binary(16)``) when every one is a
+    32-digit hex hash, else as they are: what spill files hold (see
+    :func:`~exposure_scan.masking.hashes_to_raw`)."""
+    from .masking import HASH_BYTES, hashes_to_raw
+
+    i = table.schema.get_field_index("value_hash")
+    if i < 0 or not pa.types.is_string(table.schema.field(i).type):
+        return table
+    chunks = [hashes_to_raw(c) for c in table.column(i).chunks]
+    if any(c is None for c in chunks):
+        return table
+    field_ = table.schema.field(i)
+    raw = pa.chunked_array(chunks, pa.binary(HASH_BYTES))
+    return table.set_column(i, field_.with_type(raw.type), raw)
+
+
+def _hex_hashes(table: pa.Table) -> pa.Table:
+    """:func:`_raw_hashes` undone: keyed hashes back to their hex text."""
+    from .masking import raw_to_hashes
+
+    i = table.schema.get_field_index("value_hash")
+    if i < 0 or not pa.types.is_fixed_size_binary(table.schema.field(i).type):
+        return table
+    text = pa.chunked_array([raw_to_hashes(c) for c in table.column(i).chunks], pa.string())
+    return table.set_column(i, table.schema.field(i).with_type(pa.string()), text)
+
+
 class SpillDir:
     """A private temporary directory for findings that do not fit the memory budget.
 
@@ -159,7 +187,7 @@ class SpilledFindings:
                 options = ipc.IpcReadOptions(included_fields=[names.index(c) for c in columns])
                 reader = ipc.open_file(source, options=options)
             for i in range(reader.num_record_batches):
-                yield _plain(pa.Table.from_batches([reader.get_batch(i)]))
+                yield _plain(_hex_hashes(pa.Table.from_batches([reader.get_batch(i)])))
 
     def owned_by(self, owner: SpillDir) -> SpilledFindings:
         return SpilledFindings(self.path, self.rows, owner)
@@ -190,8 +218,9 @@ class SpilledFindings:
         table = pa.concat_tables(
             [_dictionary_labels(t.select(schema.names)).cast(schema) for t in live]
         ).unify_dictionaries()
+        table = _raw_hashes(table)
         options = ipc.IpcWriteOptions(compression="zstd")
-        with ipc.new_file(where, schema, options=options) as writer:
+        with ipc.new_file(where, table.schema, options=options) as writer:
             writer.write_table(table, 1 << 16)
         return cls(where, table.num_rows)
 

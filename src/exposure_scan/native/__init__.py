@@ -4,7 +4,8 @@ time; see ``hatch_build.py``).
 
 Only loops that cost Python calls or full numpy passes per value are here, over Arrow
 buffers: keyed hashing (``keyed_hash.c``) and each cell's counts of digits, letters and other
-byte classes for the engine's screens (``byte_classes.c``). Everything else in a scan is
+byte classes for the engine's screens (``byte_classes.c``), and the hex text of keyed hashes
+to raw bytes and back for spill files (``hex_codec.c``). Everything else in a scan is
 already Arrow's compiled kernels.
 """
 
@@ -22,6 +23,8 @@ _SIGNATURES: dict[str, list[Any]] = {
     "es_hmac_sha256_hex32": [ctypes.c_char_p, ctypes.c_size_t, _P, _P, ctypes.c_int64, _P],
     "es_class_counts": [_P, _P, ctypes.c_int64, _P, _P],
     "es_byte_class_counts": [_P, _P, ctypes.c_int64, _P, ctypes.c_int32, _P],
+    "es_hex_decode": [_P, _P, ctypes.c_int64, ctypes.c_int32, _P],
+    "es_hex_encode": [_P, ctypes.c_int64, _P],
 }
 
 
@@ -122,3 +125,42 @@ def byte_class_counts(values: Any, bits: Any, classes: int) -> Any | None:
         rc = lib.es_byte_class_counts(*where, n, table.ctypes.data, classes, counts.ctypes.data)
         _check(rc, "byte class counts")
     return counts
+
+
+class NotHex(ValueError):
+    """A value is not exactly ``2 * width`` lowercase hex digits: the caller keeps the text."""
+
+
+def hex_decode(values: Any, width: int) -> Any | None:
+    """The raw bytes of a pyarrow ``string`` array of ``2 * width``-digit lowercase hex
+    values, as one buffer of ``width * len(values)`` bytes; None when the library is not
+    available; :class:`NotHex` when some value is not that (nulls included: callers pass
+    arrays without nulls)."""
+    lib = _library()
+    where = None if lib is None else _string_buffers(values)
+    if where is None:
+        return None
+    import pyarrow as pa
+
+    n = len(values)
+    out = pa.allocate_buffer(width * n)
+    if n:
+        rc = lib.es_hex_decode(*where, n, width, out.address)
+        if rc == 1:
+            raise NotHex(f"not {2 * width} lowercase hex digits")
+        _check(rc, "hex decode")
+    return out
+
+
+def hex_encode(raw: Any) -> Any | None:
+    """Two lowercase hex digits per byte of the buffer ``raw``, as a new buffer; None when
+    the library is not available."""
+    lib = _library()
+    if lib is None:
+        return None
+    import pyarrow as pa
+
+    out = pa.allocate_buffer(2 * raw.size)
+    if raw.size:
+        _check(lib.es_hex_encode(raw.address, raw.size, out.address), "hex encode")
+    return out
