@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -133,7 +134,7 @@ def test_only_repetitive_columns_are_scanned_by_distinct_value(texts, used) -> N
 def _batch():  # type: ignore[no-untyped-def]
     """A generated table with look-alikes, plus columns that repeat: a few national phones
     over records of every country (validity depends on the record's), cells with two
-    e-mails, and a list column."""
+    e-mails, a list column, and phones inside and beside e-mails."""
     from exposure_scan.engine import RoleBook
     from exposure_scan.sources.base import Batch
     from exposure_scan.testing.synthetic import customer_table
@@ -144,18 +145,25 @@ def _batch():  # type: ignore[no-untyped-def]
     national = ["030 1234567", "06 12 34 56 78", "333 123 4567", "020 7946 0018", None]
     pairs = ["ann@example.com; bob@example.org", "no contact", None]
     lists = [["cid@example.net", "0612345678"], None, [], ["x"]]
+    # a phone inside an e-mail (dropped: the container owns it) beside one that is not
+    handles = ["3331234567@example.it", "ann@example.com / 333 123 4567", None]
     text = text.append_column("alt_phone", pa.array([national[i % 5] for i in range(n)]))
     text = text.append_column("contacts", pa.array([pairs[i % 3] for i in range(n)]))
     text = text.append_column("tags", pa.array([lists[i % 4] for i in range(n)]))
+    text = text.append_column("handles", pa.array([handles[i % 3] for i in range(n)]))
     book = RoleBook()
     ready = [*book.push(Batch("t", text.combine_chunks().to_batches()[0], 0)), *book.flush()]
     assert len(ready) == 1
     return ready[0]
 
 
-def test_a_distinct_scan_finds_what_a_cell_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Findings (rows, spans, masks, hashes) and near misses are the same with the distinct
-    scan switched off; and it was on, for the columns that repeat."""
+@pytest.mark.parametrize("reveal", [False, True])
+def test_a_distinct_scan_finds_what_a_cell_scan_finds(
+    monkeypatch: pytest.MonkeyPatch, reveal: bool
+) -> None:
+    """Findings (rows, spans, masks, hashes, raw values when revealed) and near misses are
+    the same with the distinct scan switched off; and it was on, for the columns that
+    repeat, masking and hashing each representative's matches once, not every cell's."""
     from exposure_scan.detectors import default_detectors
     from exposure_scan.engine import BatchScanner, _record_regions
 
@@ -168,13 +176,23 @@ def test_a_distinct_scan_finds_what_a_cell_scan_finds(monkeypatch: pytest.Monkey
         used.append(len(self.values))
         return real_expand(self, hits)
 
+    masked: list[int] = []
+    real_mask_and_hash = BatchScanner._mask_and_hash
+
+    def measured(self: BatchScanner, det: Any, vals: pa.Array, normals: Any = None) -> Any:
+        masked.append(len(vals))
+        return real_mask_and_hash(self, det, vals, normals)
+
     monkeypatch.setattr(DistinctCells, "expand", counting)
-    scanner = BatchScanner(default_detectors(), b"k", False)
+    monkeypatch.setattr(BatchScanner, "_mask_and_hash", measured)
+    scanner = BatchScanner(default_detectors(), b"k", reveal)
     fast = scanner.scan(batch)
     assert used
+    fast_masked, masked[:] = sum(masked), []
     monkeypatch.setattr(distinct, "MIN_CELLS", 10**9)
-    slow = BatchScanner(default_detectors(), b"k", False).scan(batch)
+    slow = BatchScanner(default_detectors(), b"k", reveal).scan(batch)
     assert fast.canonical() == slow.canonical()
+    assert fast_masked < sum(masked) == fast.findings_table().num_rows
     assert sum(fast.near_misses.values()) > 0
     columns = set(fast.findings_table().column("column").to_pylist())
-    assert {"alt_phone", "contacts", "tags", "first_name", "country"} <= columns
+    assert {"alt_phone", "contacts", "tags", "first_name", "country", "handles"} <= columns

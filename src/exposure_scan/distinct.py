@@ -115,6 +115,7 @@ class DistinctCells:
             near,
             None if hits.scores is None else hits.scores[take],
             None if hits.normals is None else hits.normals.take(picked),
+            origin=(hits, take),
         )
 
 

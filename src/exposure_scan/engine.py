@@ -111,6 +111,7 @@ class BatchScanner:
                         hits.values,
                         hits.scores,
                         hits.normals,
+                        hits.origin,
                     )
                 )
         result.detectors.update(self.detector_entities())
@@ -307,10 +308,20 @@ class BatchScanner:
         values: pa.Array | list[str],
         scores: np.ndarray | None = None,
         normals: pa.Array | None = None,
+        origin: tuple[Hits, np.ndarray] | None = None,
     ) -> pa.Table:
         vals = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
         n = len(vals)
-        masked, hashes = self._mask_and_hash(det, vals, normals)
+        if origin is None:
+            masked, hashes = self._mask_and_hash(det, vals, normals)
+        else:  # a distinct scan's copies: each representative's mask and hash, taken
+            reps, take = origin
+            rep_values = reps.values
+            if not isinstance(rep_values, pa.Array):
+                rep_values = pa.array(rep_values, pa.string())
+            masked, hashes = self._mask_and_hash(det, rep_values, reps.normals)
+            picked = pa.array(take, pa.int64())
+            masked, hashes = masked.take(picked), hashes.take(picked)
         cols: dict[str, Any] = {
             "source": label_array(src, n),
             "row": pa.array(rows, pa.int64()),
@@ -401,6 +412,7 @@ def _drop_contained(
                     None if hits.scores is None else hits.scores[keep],
                     None if hits.normals is None else hits.normals.filter(mask),
                     hits.missed,
+                    None if hits.origin is None else (hits.origin[0], hits.origin[1][keep]),
                 ),
             )
         )

@@ -156,6 +156,9 @@ class Hits:
     #: The cell of each near miss, when the finder knows them (pattern detectors): what
     #: lets a scan of distinct values count its near misses per cell.
     missed: np.ndarray | None = None
+    #: When these matches are a distinct scan's copies: the representatives' matches and,
+    #: per match here, its match there (masks and hashes are computed there, once a value).
+    origin: tuple[Hits, np.ndarray] | None = None
 
     @classmethod
     def empty(cls) -> Hits:
