@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import exposure_scan
 from exposure_scan.detectors import CreditCardDetector, EmailDetector
@@ -165,3 +167,42 @@ def test_workers_start_and_warm_up_before_the_first_batch(
         check=True,
     )
     assert warmed.stdout.strip() == "1"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.text(max_size=8), st.just("a\x00b"), st.just("\x00")),
+        max_size=12,
+    ),
+    cut=st.integers(0, 3),
+    large=st.booleans(),
+)
+def test_holds_nul_is_true_exactly_when_a_cell_holds_one(
+    values: list[str | None], cut: int, large: bool
+) -> None:
+    """The engine counts NUL cells (the mark of text read in the wrong encoding) only in
+    columns whose bytes hold one: the buffer test must never say no wrongly (sliced arrays:
+    bytes outside the slice do not count)."""
+    import pyarrow as pa
+
+    from exposure_scan.detectors import bytewise
+
+    arr = pa.array(values, pa.large_string() if large else pa.string())
+    arr = arr.slice(min(cut, len(values)), max(0, len(values) - 2 * cut))
+    assert bytewise.holds_nul(arr) == any(v is not None and "\x00" in v for v in arr.to_pylist())
+    assert bytewise.holds_nul(arr.cast(pa.binary()))  # not text: the exact count decides
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_nul_cells_are_counted_per_column(tmp_path: Path, workers: int) -> None:
+    """NULs inside decoded text (JSON's ``\\u0000``; a raw NUL makes a CSV binary) are an
+    anomaly per column, counted per cell."""
+    import json
+
+    p = tmp_path / "nul.jsonl"
+    rows = [{"id": i, "name": "Ann\x00Lee" if i % 7 == 0 else "Ann Lee"} for i in range(3000)]
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = exposure_scan.scan(p, workers=workers, batch_rows=500, ner="off")
+    kinds = {(a["column"], a["kind"]): a["cells"] for a in report.to_dict()["anomalies"]}
+    assert kinds == {("name", "nul"): len(range(0, 3000, 7))}

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .columns import iter_cells
-from .detectors import default_detectors
+from .detectors import bytewise, default_detectors
 from .detectors.base import (
     CheckCache,
     Detector,
@@ -145,7 +145,7 @@ class BatchScanner:
             result.cells[(src, cells.name)] += len(values) - values.null_count
             if len(values) == values.null_count:
                 continue
-            if not cells.numeric:
+            if not cells.numeric and bytewise.holds_nul(values):
                 nul = pc.sum(pc.cast(pc.match_substring(values, "\x00"), pa.int64())).as_py()
                 if nul:
                     result.anomalies[(src, cells.name, "nul")] += nul

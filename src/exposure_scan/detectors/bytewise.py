@@ -29,6 +29,18 @@ def _parts(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     return offsets - offsets[0], data
 
 
+def holds_nul(arr: pa.Array) -> bool:
+    """Whether the bytes ``arr``'s values span (null slots' too, if any) hold a NUL: one
+    vectorised count over the data buffer, so that only a column with one pays the per-cell
+    substring search (~1.6 ms a 57,000-cell column: ~3% of a scan, on every column). True
+    for arrays that are not strings: the caller's exact count decides."""
+    parts = _parts(arr)
+    if parts is None:
+        return True
+    data = parts[1]
+    return bool(np.count_nonzero(data) < data.size)
+
+
 def _per_cell(offsets: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """How many ``flags`` each cell's byte range holds (int32 sums: half the memory traffic
     of int64, and a batch's bytes stay far below 2**31)."""
