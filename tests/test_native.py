@@ -100,12 +100,24 @@ def test_scan_uses_the_native_path(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
 
 
+#: Cells around the compiled counters' 255-byte flushes (8-bit lanes), of one class or mixed.
+LONG_CELLS = st.builds(
+    lambda parts: "".join(c * n for c, n in parts),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["0", "@", "a", "é", " ", "-"]),
+            st.sampled_from([1, 127, 128, 254, 255, 256, 510, 511, 1000]),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+CELLS = st.one_of(st.none(), st.text(max_size=30), LONG_CELLS)
+
+
 @needs_native
 @settings(max_examples=80, deadline=None)
-@given(
-    values=st.lists(st.one_of(st.none(), st.text(max_size=30)), max_size=20),
-    cut=st.integers(0, 3),
-)
+@given(values=st.lists(CELLS, max_size=20), cut=st.integers(0, 3))
 def test_class_counts_equal_numpy(values: list[str | None], cut: int) -> None:
     """Every byte value (all ASCII, UTF-8 lead and continuation bytes) is classed as numpy
     classes it: digits 0-9; letters A-Z, a-z and any byte >= 128."""
@@ -135,8 +147,12 @@ def test_class_counts_every_byte() -> None:
 @needs_native
 @settings(max_examples=80, deadline=None)
 @given(
-    values=st.lists(st.one_of(st.none(), st.text(max_size=30)), max_size=20),
-    classes=st.lists(st.frozensets(st.integers(0, 255), max_size=12), max_size=11),
+    values=st.lists(CELLS, max_size=20),
+    classes=st.lists(
+        st.frozensets(st.integers(0, 255), max_size=12)
+        | st.sampled_from([frozenset(b"0@a -"), frozenset("é".encode())]),
+        max_size=11,
+    ),
     cut=st.integers(0, 3),
 )
 def test_byte_class_counts_equal_numpy(
