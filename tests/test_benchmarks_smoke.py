@@ -226,3 +226,43 @@ def test_metrics_edge_cases() -> None:
     assert bp.prf(0, 3, 0)["precision"] == 0.0
     assert bp.prf(9, 1, 1)["f2"] == pytest.approx(0.9, abs=1e-4)
     assert bp.shape("AB-12 cd") == "AA-99 aa"
+
+
+# --- instruction counts --------------------------------------------------------------------
+ANNOTATED = """\
+--------------------------------------------------------------------------------
+Ir
+--------------------------------------------------------------------------------
+1,000,000 (100.0%)  PROGRAM TOTALS
+
+--------------------------------------------------------------------------------
+Ir                      file:function
+--------------------------------------------------------------------------------
+400,000 (40.00%)  ???:re2::DFA::Search(std::basic_string_view<char>, bool*)
+300,000 (30.00%)  /tmp/Python/ceval.c:_PyEval_EvalFrameDefault
+ 50,000 ( 5.00%)  /tmp/Include/object.h:_PyEval_EvalFrameDefault
+ 20,000 ( 2.00%)  ???:???
+
+--------------------------------------------------------------------------------
+-- Auto-annotated source: /tmp/Python/ceval.c
+--------------------------------------------------------------------------------
+ 9,999 ( 1.00%)  x = a ? b : c;
+"""
+
+
+def test_instruction_counts_are_read_from_cg_annotate() -> None:
+    """The totals line, every function once (summed over the files that list it, C++ names
+    with colons whole), and nothing from annotated source that may follow."""
+    bench = _module("bench_instructions")
+    total, functions = bench.parse_annotate(ANNOTATED)
+    assert total == 1_000_000
+    assert functions == {
+        "re2::DFA::Search(std::basic_string_view<char>, bool*)": 400_000,
+        "_PyEval_EvalFrameDefault": 350_000,
+        "???": 20_000,
+    }
+    small = (1_000, {"a": 100, "b": 500})
+    large = (5_000, {"a": 3_100, "b": 700, "c": 200})
+    per_row, split = bench.per_row(small, large, 100)
+    assert per_row == 40.0
+    assert split == [("a", 30.0), ("b", 2.0), ("c", 2.0)]
