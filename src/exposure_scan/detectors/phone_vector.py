@@ -101,7 +101,9 @@ def _re(arr: pa.Array, pattern: str) -> np.ndarray:
 
 
 def _lengths(arr: pa.Array) -> np.ndarray:
-    result: np.ndarray = pc.utf8_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+    """Lengths of digit strings (national numbers, digit runs): ASCII, so their byte lengths,
+    read from the offsets (``utf8_length`` would decode every byte)."""
+    result: np.ndarray = pc.binary_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
     return result
 
 
