@@ -488,3 +488,26 @@ def test_scan_accepts_a_database_url(tmp_path: Path) -> None:
         code = main(["scan", f"sqlite:///{db}", "--ner", "off", "--format", "json"])
     assert code == 0
     assert '"EMAIL_ADDRESS": 1' in out.getvalue()
+
+
+def test_the_command_line_process_runs_without_busy_blas_threads() -> None:
+    """The command line is its own process: it sets OPENBLAS_NUM_THREADS=1 before numpy is
+    imported (unless the user set it), so OpenBLAS starts no busy-waiting threads."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys; from exposure_scan.cli import main; main(['--version']); "
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
+    assert out[-2:] == ["1", "False"]
+    env["OPENBLAS_NUM_THREADS"] = "4"  # the user's own setting wins
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
+    assert out[-2:] == ["4", "False"]

@@ -206,3 +206,46 @@ def test_nul_cells_are_counted_per_column(tmp_path: Path, workers: int) -> None:
     report = exposure_scan.scan(p, workers=workers, batch_rows=500, ner="off")
     kinds = {(a["column"], a["kind"]): a["cells"] for a in report.to_dict()["anomalies"]}
     assert kinds == {("name", "nul"): len(range(0, 3000, 7))}
+
+
+WORKER_ENV_SCRIPT = """
+import os, sys
+sys.path.insert(0, sys.argv[3])
+import exposure_scan
+from exposure_scan.detectors import default_detectors
+from worker_faults import RecordsEnvironment
+assert "OPENBLAS_NUM_THREADS" not in os.environ
+detectors = default_detectors() + [RecordsEnvironment(os.getpid(), sys.argv[2])]
+exposure_scan.scan(sys.argv[1], workers=2, batch_rows=200, block_size=4096, ner="off",
+                   detectors=detectors)
+print("driver", os.environ.get("OPENBLAS_NUM_THREADS", "unset"))
+"""
+
+
+def test_workers_start_without_busy_blas_threads_and_the_caller_keeps_its_environment(
+    tmp_path: Path,
+) -> None:
+    """Pool workers run with OPENBLAS_NUM_THREADS=1 (numpy's OpenBLAS would otherwise start
+    a thread per core that busy-waits at import); the calling process's environment is left
+    as it was."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "marked.csv"
+    path.write_text("id,note\n" + "".join(f"{i},RECORD-ME\n" for i in range(2000)))
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    tests = str(Path(__file__).parent)
+    proc = subprocess.run(
+        [sys.executable, "-c", WORKER_ENV_SCRIPT, str(path), str(seen), tests],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["driver", "unset"]
+    values = {p.read_text() for p in seen.glob("*.env")}
+    assert values == {"1"}

@@ -28,3 +28,22 @@ class DiesInWorker(Detector):
             Path(self.flag).write_text("died once")
             os._exit(1)
         return True
+
+
+class RecordsEnvironment(Detector):
+    """Writes, from a worker process, what it sees of ``OPENBLAS_NUM_THREADS`` (once per
+    process, into ``directory``): for the test of the workers' environment."""
+
+    entity = "MARKER"
+    name = "records_environment"
+    pattern = r"RECORD-ME"
+
+    def __init__(self, driver_pid: int, directory: str) -> None:
+        self.driver_pid_ = driver_pid
+        self.directory = directory
+
+    def validate(self, value: str) -> bool:
+        if os.getpid() != self.driver_pid_:
+            seen = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
+            Path(self.directory, f"{os.getpid()}.env").write_text(seen)
+        return True

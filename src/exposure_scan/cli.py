@@ -524,6 +524,9 @@ def iter_options(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
+    # The command line's own process: no OpenBLAS threads busy-waiting at numpy's import
+    # (see engine.WORKER_ENVIRONMENT); a library call leaves the caller's setting alone.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -457,6 +457,27 @@ _WORKER: BatchScanner | None = None
 _WORKER_SPILL: str | None = None
 
 
+#: Environment of pool workers (where the caller has not set it): OpenBLAS, numpy's BLAS,
+#: starts a thread per core when numpy is imported, and each busy-waits ~0.1 s for work that
+#: a scan never gives it (no BLAS routine is called): CPU taken from the other worker on a
+#: two-core machine, at start-up.
+WORKER_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def worker_environment() -> Iterator[None]:
+    """:data:`WORKER_ENVIRONMENT` in ``os.environ`` while worker processes start (they, and
+    the forkserver they are forked from when it starts with them, inherit it), then removed:
+    the caller's process and the programs it starts later keep their own settings."""
+    added = {k: v for k, v in WORKER_ENVIRONMENT.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 def _init_worker(
     detectors: Sequence[Detector],
     key: bytes,
@@ -780,16 +801,17 @@ def run_scan(paths: Sequence[Any], options: ScanOptions) -> ScanOutcome:
     pool: ProcessPoolExecutor | None = None
     local: BatchScanner | None = None
     if workers > 1:
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_init_worker,
-            initargs=(detectors, key, options.reveal, ner_spec, spill.worker_path()),
-        )
-        # Workers start (imports, warm_up) while the driver reads and infers roles; a
-        # forkserver pool would otherwise start them one per task, on the first batches.
-        for _ in range(workers):
-            pool.submit(_started)
+        with worker_environment():
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_init_worker,
+                initargs=(detectors, key, options.reveal, ner_spec, spill.worker_path()),
+            )
+            # Workers start (imports, warm_up) while the driver reads and infers roles; a
+            # forkserver pool would otherwise start them one per task, on the first batches.
+            for _ in range(workers):
+                pool.submit(_started)
     else:
         local = BatchScanner(
             detectors, key, options.reveal, LazyNer(ner_spec) if ner_spec is not None else None
