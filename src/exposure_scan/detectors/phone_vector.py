@@ -446,9 +446,10 @@ class _Values:
             if sel.size == 0:
                 continue
             sub = digits.take(pa.array(sel))
-            ccs = _strings(pc.utf8_slice_codeunits(sub, 0, k))
+            # country codes as integers (digits only): no Python string per value to sort
+            ccs = pc.cast(pc.utf8_slice_codeunits(sub, 0, k), pa.int64()).to_numpy()
             nsn = _slice(sub, k)
-            for cc in np.unique(ccs):
+            for cc in np.unique(ccs).tolist():
                 pick = np.flatnonzero(ccs == cc)
                 if self.small_groups and _few(pick.size, int(cc)):
                     self._one_by_one(rows[sel[pick]], sub.take(pa.array(pick)))
