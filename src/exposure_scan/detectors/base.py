@@ -334,6 +334,65 @@ def _char_sets(items: Any, out: set[frozenset[int]]) -> None:
 
 
 @functools.cache
+def run_alphabet(pattern: str) -> frozenset[int] | None:
+    """The bytes every character of every match of ``pattern`` is made of, when the pattern
+    uses only ASCII literals, ranges and ``\\d`` (anchors and ``\\b`` take no character):
+    a match then lies inside one run of such bytes, so a cell whose runs are all shorter
+    than :func:`min_width` or hold fewer digits than :func:`min_digits` holds none (the run
+    screen: a timestamp's digits come in runs of at most 10 between ``:``, too few for a
+    card). Under ``(?i)`` both cases of each letter count, and so does every non-ASCII byte
+    (RE2 folds ``k`` to the Kelvin sign). None when some character is outside such a set
+    (``.``, ``\\w``, ``[^...]``, non-ASCII) or Python cannot parse the pattern."""
+    import re
+    import re._constants as c
+    import re._parser as sre
+
+    try:
+        parsed = sre.parse(pattern)
+    except Exception:
+        return None
+    out: set[int] = set()
+
+    def walk(items: Any) -> bool:
+        for op, av in items:
+            if op is c.LITERAL:
+                out.add(av)
+            elif op is c.IN:
+                for kind, arg in av:
+                    if kind is c.LITERAL:
+                        out.add(arg)
+                    elif kind is c.RANGE:
+                        out.update(range(arg[0], arg[1] + 1))
+                    elif kind is c.CATEGORY and arg is c.CATEGORY_DIGIT:
+                        out.update(range(48, 58))  # RE2's \d is [0-9]
+                    else:
+                        return False  # a negated class, \w, \s...
+            elif op is c.AT:
+                continue
+            elif op is c.SUBPATTERN:
+                if not walk(av[-1]):
+                    return False
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                if not walk(av[2]):
+                    return False
+            elif op is c.BRANCH:
+                if not all(walk(b) for b in av[1]):
+                    return False
+            else:
+                return False
+        return True
+
+    if not walk(parsed) or any(x >= 128 for x in out):
+        return None
+    if parsed.state.flags & re.IGNORECASE or "(?i" in pattern:
+        letters = {x for x in out if chr(x).isalpha()}
+        out |= {ord(chr(x).swapcase()) for x in letters}
+        if letters:
+            out |= set(range(128, 256))
+    return frozenset(out)
+
+
+@functools.cache
 def branch_bounds(pattern: str) -> tuple[tuple[int, int, int], ...]:
     """(ASCII digits, letters, characters) that every match of each top-level alternative
     of ``pattern`` holds at least, the alternation taken inside ``\\b`` and one group: a

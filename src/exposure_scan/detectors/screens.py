@@ -8,7 +8,9 @@ declared (it cannot drift from it): ASCII digits (:func:`~.base.min_digits`), le
 classes (:func:`~.base.class_screens`: ``@`` for an e-mail, ``-`` for an SSN), and the
 three first bounds per top-level alternative (:func:`~.base.branch_bounds`). Counts are
 computed once per column and batch, in compiled code when :mod:`exposure_scan.native` is
-built; the RE2 pass they save costs ~100 ns a cell per detector.
+built; the RE2 pass they save costs ~100 ns a cell per detector. In a column of ISO
+timestamps, the cells that are one (:data:`~.timestamps.TIMESTAMP`: one RE2 pass) are not
+searched by the detectors proved unable to match there (:mod:`.timestamps`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,23 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .base import Detector, branch_bounds, class_screens, min_digits, min_letters, min_width
+from .base import (
+    Detector,
+    branch_bounds,
+    class_screens,
+    min_digits,
+    min_letters,
+    min_width,
+    regex_mask,
+)
 from .bytewise import byte_class_counts, class_counts
+from .timestamps import TIMESTAMP, never_in_timestamps
+
+#: A column is checked for timestamp cells when it has this many cells, at least half of
+#: those look like one by their counts (8+ digits, at most two letters: ``T``, ``Z``) and at
+#: least half of the first ``TIMESTAMP_PROBE`` of those are one.
+TIMESTAMP_MIN_CELLS = 1024
+TIMESTAMP_PROBE = 256
 
 
 class CellScreens:
@@ -36,16 +53,47 @@ class CellScreens:
         self._classes: tuple[np.ndarray, np.ndarray] | bool | None = False
         self._bytes: np.ndarray | None = None
         self._counts: dict[frozenset[int], np.ndarray | None] = {}
-        self._masks: dict[str, np.ndarray | None] = {}
+        self._masks: dict[tuple[str, str | None], np.ndarray | None] = {}
+        self._stamps: np.ndarray | bool | None = False
 
     def mask(self, detector: Detector) -> np.ndarray | None:
         """Cells that may hold a match of ``detector``'s pattern (None: every cell may, or
         the column is no string array)."""
-        pattern = detector.pattern
-        if pattern in self._masks:
-            return self._masks[pattern]
-        out = self._masks[pattern] = self._mask(pattern)
+        key = (detector.pattern, detector.cell_veto)
+        if key in self._masks:
+            return self._masks[key]
+        out = self._mask(detector.pattern)
+        if never_in_timestamps(detector):
+            stamps = self._timestamps()
+            if stamps is not None:
+                out = ~stamps if out is None else out & ~stamps
+        self._masks[key] = out
         return out
+
+    def _timestamps(self) -> np.ndarray | None:
+        """The cells that are a :data:`~.timestamps.TIMESTAMP` (None: not a column of them)."""
+        if self._stamps is False:
+            self._stamps = self._timestamp_cells()
+        assert self._stamps is not True
+        return self._stamps
+
+    def _timestamp_cells(self) -> np.ndarray | None:
+        n = len(self.values)
+        if n < TIMESTAMP_MIN_CELLS:
+            return None
+        counts = self._digits_letters()
+        if counts is None:
+            return None
+        likely = np.flatnonzero((counts[0] >= 8) & (counts[1] <= 2))
+        if likely.size < n // 2:
+            return None
+        head = regex_mask(self.values.take(pa.array(likely[:TIMESTAMP_PROBE])), TIMESTAMP)
+        if 2 * int(head.sum()) < head.size:
+            return None
+        stamps = np.zeros(n, dtype=bool)
+        values = self.values if likely.size == n else self.values.take(pa.array(likely))
+        stamps[likely] = regex_mask(values, TIMESTAMP)
+        return stamps
 
     def _mask(self, pattern: str) -> np.ndarray | None:
         digits, letters, width = min_digits(pattern), min_letters(pattern), min_width(pattern)
