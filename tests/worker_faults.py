@@ -14,36 +14,40 @@ from pathlib import Path
 from exposure_scan.detectors.base import Detector
 
 
-class DiesInWorker(Detector):
+class _InWorker(Detector):
+    """A marker detector that acts only outside the driver process (``driver_pid``), on a
+    file path it is given."""
+
     entity = "MARKER"
+
+    def __init__(self, driver_pid: int, path: str) -> None:
+        self.driver_pid_ = driver_pid
+        self.path = path
+
+    def in_worker(self) -> bool:
+        return os.getpid() != self.driver_pid_
+
+
+class DiesInWorker(_InWorker):
     name = "dies_in_worker"
     pattern = r"KILL-ME"
 
-    def __init__(self, driver_pid: int, flag: str) -> None:
-        self.driver_pid_ = driver_pid
-        self.flag = flag
-
     def validate(self, value: str) -> bool:
-        if os.getpid() != self.driver_pid_ and not os.path.exists(self.flag):
-            Path(self.flag).write_text("died once")
+        if self.in_worker() and not os.path.exists(self.path):  # the flag file
+            Path(self.path).write_text("died once")
             os._exit(1)
         return True
 
 
-class RecordsEnvironment(Detector):
+class RecordsEnvironment(_InWorker):
     """Writes, from a worker process, what it sees of ``OPENBLAS_NUM_THREADS`` (once per
-    process, into ``directory``): for the test of the workers' environment."""
+    process, into the directory ``path``): for the test of the workers' environment."""
 
-    entity = "MARKER"
     name = "records_environment"
     pattern = r"RECORD-ME"
 
-    def __init__(self, driver_pid: int, directory: str) -> None:
-        self.driver_pid_ = driver_pid
-        self.directory = directory
-
     def validate(self, value: str) -> bool:
-        if os.getpid() != self.driver_pid_:
+        if self.in_worker():
             seen = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
-            Path(self.directory, f"{os.getpid()}.env").write_text(seen)
+            Path(self.path, f"{os.getpid()}.env").write_text(seen)
         return True

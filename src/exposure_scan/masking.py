@@ -86,10 +86,17 @@ def _python_hex32(values: Any, key: bytes) -> bytes:
         o.update(h.digest())
         append(o.digest())
     raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(n, 32)[:, :16]
-    hexed = np.empty((n, 32), dtype=np.uint8)
+    return _hex_text(raw)
+
+
+def _hex_text(raw: Any) -> bytes:
+    """Two lowercase hex digits per byte of the uint8 numpy array ``raw``, in order."""
+    import numpy as np
+
+    hexed = np.empty((*raw.shape[:-1], 2 * raw.shape[-1]), dtype=np.uint8)
     hex_digits = _hex_digits()
-    hexed[:, 0::2] = hex_digits[raw >> 4]
-    hexed[:, 1::2] = hex_digits[raw & 15]
+    hexed[..., 0::2] = hex_digits[raw >> 4]
+    hexed[..., 1::2] = hex_digits[raw & 15]
     return hexed.tobytes()
 
 
@@ -146,11 +153,7 @@ def raw_to_hashes(raw: Any) -> Any:
     body = pa.py_buffer(b"") if data is None else data.slice(start, width * n)
     hexed = native.hex_encode(body)
     if hexed is None:
-        digits = np.frombuffer(body, np.uint8)
-        out = np.empty(2 * digits.size, np.uint8)
-        out[0::2] = _hex_digits()[digits >> 4]
-        out[1::2] = _hex_digits()[digits & 15]
-        hexed = pa.py_buffer(out.tobytes())
+        hexed = pa.py_buffer(_hex_text(np.frombuffer(body, np.uint8)))
     offsets = pa.py_buffer(np.arange(0, 2 * width * (n + 1), 2 * width, dtype=np.int32))
     validity = raw.is_valid().buffers()[1] if raw.null_count else None
     return pa.StringArray.from_buffers(n, offsets, hexed, validity, raw.null_count)

@@ -337,12 +337,13 @@ def _char_sets(items: Any, out: set[frozenset[int]]) -> None:
 def run_alphabet(pattern: str) -> frozenset[int] | None:
     """The bytes every character of every match of ``pattern`` is made of, when the pattern
     uses only ASCII literals, ranges and ``\\d`` (anchors and ``\\b`` take no character):
-    a match then lies inside one run of such bytes, so a cell whose runs are all shorter
-    than :func:`min_width` or hold fewer digits than :func:`min_digits` holds none (the run
-    screen: a timestamp's digits come in runs of at most 10 between ``:``, too few for a
-    card). Under ``(?i)`` both cases of each letter count, and so does every non-ASCII byte
-    (RE2 folds ``k`` to the Kelvin sign). None when some character is outside such a set
-    (``.``, ``\\w``, ``[^...]``, non-ASCII) or Python cannot parse the pattern."""
+    a match then lies inside one run of such bytes, so a text whose runs are all shorter
+    than :func:`min_width` or hold fewer digits than :func:`min_digits` holds none (what
+    :mod:`.timestamps` proves over every timestamp shape: their digits come in runs of at
+    most 10, too few for a card). Under ``(?i)`` both cases of each letter count, and so
+    does every non-ASCII byte (RE2 folds ``k`` to the Kelvin sign). None when some
+    character is outside such a set (``.``, ``\\w``, ``[^...]``, non-ASCII) or Python
+    cannot parse the pattern."""
     import re
     import re._constants as c
     import re._parser as sre

@@ -3,7 +3,8 @@
 Leaks carry several columns of ISO dates and times (registered, ordered, last login). Their
 digits look like cards, SSNs, French NIRs and phones to a prefilter, so every such cell used
 to be searched by each of those detectors, for nothing. A strict ISO timestamp (the phone
-detector's cell veto, with at most nine digits of fraction) is a finite set of *shapes* once
+detector's cell veto, with at most six digits of fraction and a zone written ``+hh:mm``) is a
+finite set of *shapes* once
 each digit is read as "any digit": ``dddd-dd-dd``, then optionally a time, seconds, fraction
 and zone, with blanks around. For a detector whose every match is made of one small
 alphabet (:func:`~.base.run_alphabet`), a match lies inside one run of that alphabet, so if
