@@ -204,3 +204,39 @@ def test_block_reads_hand_over_what_one_whole_read_does(
     assert b"".join(b for b, _ in got) == expected
     assert stream.marked == whole.marked
     assert stream.delivered == len(expected)
+
+
+_ABANDON = """
+import sys
+from exposure_scan.sources import ReadOptions, iter_sources
+for source in iter_sources([sys.argv[1]], ReadOptions(block_size=16 << 10, batch_rows=1000)):
+    batches = source.batches()
+    print(next(batches).data.num_rows)
+    break
+"""
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["csv", "csv.gz"])
+def test_a_parse_abandoned_half_way_exits_cleanly(tmp_path: Path, compressed: bool) -> None:
+    """A caller that stops reading after one batch and exits: the reader's read-ahead thread,
+    waiting on the pacing, must not be woken while the interpreter finalizes (it aborted in
+    ``PyGILState_Release`` every time before the parses were closed at exit)."""
+    import gzip
+    import subprocess
+    import sys
+
+    rows = "".join(
+        f"{i},customer {i},{i * 7919 % 100_000:05d} Main Street\n" for i in range(90_000)
+    )
+    data = ("id,name,street\n" + rows).encode()  # ~3 MB: hundreds of 16 KiB blocks
+    path = tmp_path / ("leak.csv.gz" if compressed else "leak.csv")
+    path.write_bytes(gzip.compress(data) if compressed else data)
+    script = tmp_path / "abandon.py"
+    script.write_text(_ABANDON)
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, str(script), str(path)], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "Fatal Python error" not in done.stderr
+        assert int(done.stdout) > 0

@@ -7,6 +7,7 @@ record numbers, and every other record keeps its exact 0-based index.
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import contextlib
 import csv
@@ -15,8 +16,9 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +64,25 @@ PARSER_STEP = 0.02
 #: Otherwise a read waits for the parser (which is busy with results, not reading) at most this
 #: long, then reads one block: a stop the stream was not told about cannot hang the reader.
 READ_STALL = 60.0
+
+#: ``batches()`` generators not run to their end: closed at interpreter exit.
+_UNFINISHED: weakref.WeakSet[Generator[Batch, None, None]] = weakref.WeakSet()
+
+
+def _close_unfinished() -> None:
+    """Close the CSV parses a caller abandoned half-way, while the interpreter still runs.
+
+    pyarrow's streaming reader reads ahead from a thread of its own, which calls
+    ``Utf8Stream.read`` and may be waiting there on the pacing. Left to the garbage collector
+    at interpreter exit, that thread wakes during finalization, cannot take the GIL back, and
+    the process aborts (``PyGILState_Release``). Closing the generator first ends the parse
+    the ordinary way: the pacing is released and the reader is let go."""
+    for gen in list(_UNFINISHED):
+        with contextlib.suppress(Exception):  # e.g. running in a thread still alive
+            gen.close()
+
+
+atexit.register(_close_unfinished)
 
 
 class Utf8Stream:
@@ -393,6 +414,13 @@ class DelimitedSource:
         )
 
     def batches(self) -> Iterator[Batch]:
+        """Parse in blocks (see :meth:`_batches`); a parse left unfinished is closed at
+        interpreter exit."""
+        gen = self._batches()
+        _UNFINISHED.add(gen)
+        return gen
+
+    def _batches(self) -> Generator[Batch, None, None]:
         """Parse in blocks; a record longer than a block restarts the parse with bigger ones.
 
         pyarrow's streaming reader needs every record inside one block ("straddling object"
