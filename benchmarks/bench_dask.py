@@ -5,12 +5,15 @@ Writes benchmarks/results/dask-<rows>.json and prints a table. Two inputs are ma
 generated customer table of ``bench_scan.py``: one Parquet file of 16 row groups (scanned in
 row-group slices) and the same rows as 8 CSV files (one task per file). Each timing is the best
 of ``--repeat`` runs on a warm cluster; the 1-minute load average is recorded next to each one,
-because on a shared machine other people's work is part of the measurement.
+because on a shared machine other people's work is part of the measurement. Peak resident
+memory (VmHWM, reset before each run) is recorded for the driver and for the largest worker:
+the driver takes the tasks' results one at a time and spills findings past ``findings_memory``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -64,7 +67,23 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def timed(fn: Any, repeat: int, cpu: Any) -> dict[str, Any]:
+def reset_peak() -> None:
+    """Peak resident memory := current (Linux); a no-op elsewhere."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mib() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def timed(fn: Any, repeat: int, cpu: Any, peaks: Any = None) -> dict[str, Any]:
     """Best wall time of ``repeat`` runs, the CPU seconds it took (driver and workers), and the
     1-minute load average at the end of the runs.
 
@@ -75,11 +94,15 @@ def timed(fn: Any, repeat: int, cpu: Any) -> dict[str, Any]:
     best: dict[str, Any] = {"seconds": float("inf")}
     loads = []
     for _ in range(repeat):
+        if peaks is not None:
+            peaks(reset=True)
         c0, t = cpu(), time.perf_counter()
         result = fn()
         wall, used = time.perf_counter() - t, cpu() - c0
         if wall < best["seconds"]:
             best = {"seconds": wall, "cpu_s": used, "result": result}
+            if peaks is not None:
+                best.update(peaks(reset=False))
         loads.append(os.getloadavg()[0])
     best["load_avg_1m"] = round(sum(loads) / len(loads), 2)
     best["cores_used"] = round(best["cpu_s"] / best["seconds"], 2)
@@ -93,6 +116,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", default="1,2,4")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=None, help="results file (default: by rows)")
     ap.add_argument(
         "--malloc-trim",
         type=int,
@@ -148,6 +172,17 @@ def main() -> None:
                 workers = client.run(time.process_time)
                 return time.process_time() + sum(workers.values())
 
+            def peaks(reset: bool) -> dict[str, Any]:
+                if reset:
+                    reset_peak()
+                    client.run(reset_peak)
+                    return {}
+                workers = [p for p in client.run(peak_mib).values() if p is not None]
+                return {
+                    "driver_peak_mib": peak_mib(),
+                    "worker_peak_mib": max(workers) if workers else None,
+                }
+
             for name, path in paths.items():
 
                 def scan(p: Path = path) -> Any:
@@ -155,7 +190,7 @@ def main() -> None:
                         p, engine="dask", client=client, partition_bytes=1, **opts
                     )
 
-                run = timed(scan, args.repeat, cpu)
+                run = timed(scan, args.repeat, cpu, peaks)
                 assert run.pop("result").counts() == expected[name], "the cluster report differs"
                 log(f"dask {w} {name}: {run}")
                 results["runs"].append(
@@ -170,15 +205,19 @@ def main() -> None:
         r["rows_per_s"] = round(args.rows / r["seconds"])
         r["speedup_vs_dask_1"] = round(base[r["input"]] / r["seconds"], 2) if base else None
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"dask-{args.rows}.json"
+    out = args.out or RESULTS / f"dask-{args.rows}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
-    print("| input | engine | workers | seconds | rows/s | x dask-1 | CPU s | cores used | load |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| input | engine | workers | seconds | rows/s | x dask-1 | CPU s | cores used | load "
+        "| driver peak MiB | worker peak MiB |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results["runs"]:
         print(
             f"| {r['input']} | {r['engine']} | {r['workers']} | {r['seconds']} | "
             f"{r['rows_per_s']} | {r['speedup_vs_dask_1']} | {r['cpu_s']} | {r['cores_used']} | "
-            f"{r['load_avg_1m']} |"
+            f"{r['load_avg_1m']} | {r.get('driver_peak_mib', '')} | "
+            f"{r.get('worker_peak_mib', '')} |"
         )
     print(f"written {out}")
 

@@ -7,6 +7,7 @@ checksum on purpose.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import os
@@ -33,7 +34,7 @@ import dask.dataframe as dd  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 
 import exposure_scan  # noqa: E402
-from exposure_scan.dask import scan_dataframe  # noqa: E402
+from exposure_scan.dask import Collector, scan_dataframe  # noqa: E402
 from exposure_scan.detectors import CreditCardDetector, EmailDetector  # noqa: E402
 from exposure_scan.detectors.structured import PersonCellDetector  # noqa: E402
 from exposure_scan.engine import ProgressEvent  # noqa: E402
@@ -51,6 +52,8 @@ from exposure_scan.partitions import (  # noqa: E402
     merge_results,
     outcome_parts,
     plan_paths,
+    scan_unit,
+    spill_target,
 )
 from worker_faults import DiesInWorker  # noqa: E402
 
@@ -234,27 +237,96 @@ def test_a_worker_killed_mid_task_loses_nothing(client: Client, tmp_path: Path) 
     client.wait_for_workers(2, timeout=60)
 
 
+# --- findings in bounded memory -----------------------------------------------------------------
+def test_workers_on_the_drivers_machine_write_findings_to_its_spill_dir(
+    client: Client, leak: Path
+) -> None:
+    """The cluster's workers see the driver's spill directory (same machine): each batch's
+    findings go to disk there, so neither the results nor the driver hold them."""
+    local = exposure_scan.scan(leak, **BASE)
+    dist = exposure_scan.scan(leak, engine="dask", client=client, partition_bytes=1, **BASE)
+    part = dist._partial
+    assert part.findings == [] and len(part.spilled) >= 8  # one file per batch with findings
+    spill_dir = {os.path.dirname(s.path) for s in part.spilled}
+    assert len(spill_dir) == 1 and all(s.owner is not None for s in part.spilled)
+    assert differences(local, dist) == []
+    assert dist.findings_table().equals(local.findings_table())
+    del dist, part
+    assert not os.path.exists(spill_dir.pop()), "the spill directory outlived the report"
+
+
+def test_a_worker_that_cannot_see_the_spill_dir_returns_its_findings(leak: Path) -> None:
+    config = ScanConfig.from_options(ScanOptions(**BASE))
+    plan = plan_paths([leak / "big.parquet"], config, 1)
+    unit = next(u for u in plan.units if isinstance(u, SliceUnit))
+    unseen = dataclasses.replace(config, spill_path=str(leak))  # no marker of this scan there
+    assert spill_target(unseen) is None
+    result = scan_unit(unit, unseen)
+    assert result.partial.spilled == [] and result.partial.finding_count() > 0
+    assert not any(p.suffix == ".arrow" for p in leak.iterdir())
+
+
+def test_the_driver_spills_what_workers_send_back(client: Client, leak: Path) -> None:
+    """Results that carry their findings (workers elsewhere) are spilled by the driver past
+    ``findings_memory``; the report is unchanged."""
+    options = ScanOptions(**BASE, findings_memory=0)
+    config = ScanConfig.from_options(options)
+    plan = plan_paths([leak], config, 1)
+    futures = [client.submit(scan_unit, u, config, pure=False) for u in plan.units]
+    collector = Collector(options, config)
+    assert collector.config.spill_path is not None
+    collector.gather(client, futures)
+    assert futures == []
+    merged = collector.merged
+    assert merged.partial.findings == [] and len(merged.partial.spilled) >= 8
+    expected = merge_results(*(scan_unit(u, config) for u in plan.units))
+    assert merged.partial.findings_table().equals(expected.partial.findings_table())
+    assert merged.partial.cells == expected.partial.cells
+    assert merged.records == expected.records and merged.accounts.keys() == expected.accounts.keys()
+
+
+def test_revealed_values_never_reach_the_disk_unless_asked(client: Client, leak: Path) -> None:
+    report = exposure_scan.scan(
+        leak / "a.csv", engine="dask", client=client, reveal=True, findings_memory=0, **BASE
+    )
+    assert report._partial.spilled == [] and report.finding_count() > 0
+    assert "value" in report.findings_table(reveal=True).column_names
+
+
 # --- damage inside a split file -------------------------------------------------------------------
 def test_a_damaged_row_group_is_reported_like_a_local_read(client: Client, tmp_path: Path) -> None:
     path = tmp_path / "bad.parquet"
-    table = pa.table({"email": [f"u{i}@example.com" for i in range(3000)], "cc": [CARD] * 3000})
+    table = pa.table({"email": [f"u{i}@example.com" for i in range(6000)], "cc": [CARD] * 6000})
     pq.write_table(table, path, row_group_size=500, compression="snappy")
-    col = pq.ParquetFile(path).metadata.row_group(3).column(0)
+    # Past the records the driver reads to decide roles (2,000), so the file is split.
+    assert slices(path, 1, **BASE) == 12
+    col = pq.ParquetFile(path).metadata.row_group(8).column(0)
     data = bytearray(path.read_bytes())
     start = (col.dictionary_page_offset or col.data_page_offset) + 20
     data[start : start + 40] = b"\xab" * 40
     path.write_bytes(bytes(data))
-    local = exposure_scan.scan(path, **BASE)
-    dist = exposure_scan.scan(path, engine="dask", client=client, partition_bytes=1, **BASE)
+    good = big_parquet(tmp_path / "good.parquet")  # split too: its slices' findings must stay
+    local = exposure_scan.scan(tmp_path, **BASE)
+    dist = exposure_scan.scan(tmp_path, engine="dask", client=client, partition_bytes=1, **BASE)
+    assert dist._partial.spilled, "the findings were not on disk when the file was re-read"
+
+    def of_good(report: exposure_scan.Report) -> pa.Table:
+        table = report.findings_table()
+        return table.filter(pc.equal(table.column("source"), str(good)))
+
+    assert of_good(dist).num_rows > 1000 and of_good(dist).equals(of_good(local))
     # pyarrow's read-ahead makes *where* a local read stops vary from run to run; what must
     # match is the kind of account: failed, with the reason, and findings only before the stop.
+    local.sources = [s for s in local.sources if s.source == str(path)]
+    dist.sources = [s for s in dist.sources if s.source == str(path)]
     (la,), (da,) = local.sources, dist.sources
     assert la.error is not None and da.error is not None
     assert da.error.startswith("reading stopped after record ")
     assert da.error.split(": ", 1)[1] == la.error.split(": ", 1)[1]
     assert (da.sha256, da.size) == (la.sha256, la.size)
-    rows = dist.findings_table().column("row").to_pylist()
-    assert all(r < da.records_read for r in rows)
+    table = dist.findings_table()
+    rows = table.filter(pc.equal(table.column("source"), str(path))).column("row").to_pylist()
+    assert rows and all(r < da.records_read for r in rows)
     assert dist.status("payment") is not exposure_scan.Status.ABSENT
     assert dist.coverage().sources_failed == 1
 

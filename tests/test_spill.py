@@ -314,3 +314,25 @@ def test_a_spill_of_mixed_tables_keeps_every_hash_as_text(tmp_path: Path) -> Non
     assert spilled is not None
     back = pa.concat_tables(spilled.tables())
     assert back.column("value_hash").to_pylist() == ["a" * 32, "x"]
+
+
+def test_a_spill_file_less_one_source(tmp_path: Path) -> None:
+    """What the Dask engine does when a split file is read again whole: that file's findings
+    leave the spill files, every other source's stay, and a file left untouched is kept."""
+    import pyarrow.compute as pc
+
+    from exposure_scan.findings import SpilledFindings
+
+    table = _findings([("EMAIL_ADDRESS", "a" * 32), ("PHONE_NUMBER", "b" * 32)] * 3)
+    sources = pa.array(["x", "y", "x", "y", "y", "y"])
+    mixed = table.set_column(0, FINDINGS_SCHEMA.field("source"), sources)
+    directory = SpillDir(str(tmp_path))
+    spilled = SpilledFindings.write([mixed], directory)
+    assert spilled is not None
+    less = spilled.without_source("x")
+    assert less is not None and less.path != spilled.path and less.owner is directory
+    back = pa.concat_tables(less.tables())
+    assert back.equals(mixed.filter(pc.not_equal(mixed.column("source"), "x")))
+    assert spilled.without_source("absent") is spilled
+    only_y = SpilledFindings.write([mixed.filter(pc.equal(mixed.column("source"), "y"))], directory)
+    assert only_y is not None and only_y.without_source("y") is None

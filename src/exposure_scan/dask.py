@@ -1,11 +1,15 @@
 """Scans on a Dask cluster: the units of :mod:`exposure_scan.partitions` as tasks.
 
 Each task returns a :class:`~exposure_scan.partitions.UnitResult` (findings and counters, the
-accounting of what it read, column profiles); results are merged *on the cluster* by a tree of
-merge tasks, so the driver receives one result and never holds every partial result at once.
-Merging is pure and associative and roles are decided once per source before any slice is
-scanned, so the report is the one a local scan of the same input gives. A task whose worker
-dies is run again by the scheduler (and ``retries`` covers exceptions): nothing is lost.
+accounting of what it read, column profiles). The driver takes the results as they finish,
+one at a time, and lets each go on the cluster once taken; findings go to disk past
+``findings_memory``, as in a local scan, so neither the driver nor the cluster holds every
+finding. A worker that sees the driver's spill directory (the driver's machine, or a volume
+shared with ``spill_dir=``) writes each batch's findings there itself and sends back only
+counters and file names. Merging is pure and associative and roles are decided once per
+source before any slice is scanned, so the report is the one a local scan of the same input
+gives. A task whose worker dies is run again by the scheduler (and ``retries`` covers
+exceptions): nothing is lost.
 
 Importing this module imports dask and distributed; ``import exposure_scan`` never does.
 """
@@ -13,6 +17,7 @@ Importing this module imports dask and distributed; ``import exposure_scan`` nev
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -25,12 +30,14 @@ from distributed import Client, Future, as_completed, get_client
 from .engine import (
     ProgressEvent,
     ScanOutcome,
+    Spiller,
     control_scanner,
     describe_error,
     detection_scopes,
     source_controls,
 )
 from .errors import ConfigurationError
+from .findings import PartialResult
 from .options import ScanOptions
 from .partitions import (
     PARTITION_BYTES,
@@ -43,21 +50,19 @@ from .partitions import (
     decide_roles,
     frame_batches,
     frame_table,
-    merge_results,
     outcome_parts,
     plan_paths,
     scan_slice,
     scan_unit,
+    spill_marker,
     without_file,
 )
 from .report import Report
 
-__all__ = ["connect", "run_dataframe", "run_paths", "scan_dataframe", "scan_paths", "tree_reduce"]
+__all__ = ["connect", "run_dataframe", "run_paths", "scan_dataframe", "scan_paths"]
 
 #: Times a task is re-run after an exception (a dead worker is handled by the scheduler).
 RETRIES = 3
-#: Partial results merged per merge task: a tree of depth log8(tasks).
-FAN_IN = 8
 
 
 @contextlib.contextmanager
@@ -132,10 +137,12 @@ def run_paths(
     partition_bytes: int = PARTITION_BYTES,
     retries: int = RETRIES,
 ) -> ScanOutcome:
-    """Plan in the driver, scan units on the cluster, merge there, build the outcome here."""
+    """Plan in the driver, scan units on the cluster, take their results here as they finish."""
     config = ScanConfig.from_options(options)
     started = time.time()
     plan = plan_paths(list(paths), config, partition_bytes)
+    collector = Collector(options, config)
+    config = collector.config
     futures = [
         client.submit(
             scan_unit,
@@ -147,17 +154,16 @@ def run_paths(
         )
         for i, unit in enumerate(plan.units)
     ]
-    reduced = tree_reduce(client, futures, token=config.token, retries=retries)
-    counts = [client.submit(_records, f, pure=False) for f in futures] if options.progress else []
-    futures.clear()  # held here, unit results would stay in worker memory until the end
-    if counts:
-        _follow(client, counts, plan, options.progress)
-    merged: UnitResult = reduced.result()
-    if merged.failures:
+    progress = _Progress(plan, options.progress) if options.progress else None
+    collector.gather(client, futures, progress)
+    if collector.merged.failures:
         # A slice of a split Parquet file could not be read: read that file whole, the local
         # way, so its account says where reading stopped and what was scanned before.
-        again = {
-            order: client.submit(
+        failed = sorted(collector.merged.failures)
+        for order in failed:
+            collector.drop_file(plan, order)
+        again = [
+            client.submit(
                 scan_unit,
                 WholeUnit(order, *plan.files[order]),
                 config,
@@ -165,39 +171,83 @@ def run_paths(
                 retries=retries,
                 pure=False,
             )
-            for order in sorted(merged.failures)
-        }
-        for order, fut in again.items():
-            merged = merge_results(without_file(merged, plan, order), fut.result())
-    return _outcome(plan, merged, config, started, client)
-
-
-def tree_reduce(
-    client: Client,
-    futures: Sequence[Future[Any]],
-    *,
-    token: str,
-    retries: int = RETRIES,
-    fan_in: int = FAN_IN,
-) -> Future[Any]:
-    """One future holding the merge of all ``futures``, merged ``fan_in`` at a time on workers."""
-    level = list(futures)
-    if not level:
-        return client.submit(merge_results, key=f"exposure-scan-merge-{token}-empty", pure=False)
-    depth = 0
-    while len(level) > 1:
-        level = [
-            client.submit(
-                merge_results,
-                *level[i : i + fan_in],
-                key=f"exposure-scan-merge-{token}-{depth}-{i}",
-                retries=retries,
-                pure=False,
-            )
-            for i in range(0, len(level), fan_in)
+            for order in failed
         ]
-        depth += 1
-    return level[0]
+        collector.gather(client, again)
+    return _outcome(plan, collector.merged, config, started, client)
+
+
+class Collector:
+    """The driver's side of a cluster scan: unit results merged as they arrive, findings
+    spilled to disk past ``findings_memory`` (see :class:`~exposure_scan.engine.Spiller`).
+
+    When findings may be written to disk, the spill directory is made before any task is
+    sent, with a marker file naming the scan: a worker that sees the marker writes its
+    findings there (:func:`~exposure_scan.partitions.spill_target`).
+    """
+
+    def __init__(self, options: ScanOptions, config: ScanConfig) -> None:
+        self.merged = UnitResult()
+        self.spill = Spiller(self.merged.partial, options)
+        path = self.spill.worker_path()
+        if path is not None:
+            with open(spill_marker(path, config.token), "x"):
+                pass
+        self.config = dataclasses.replace(config, spill_path=path)
+
+    def gather(
+        self,
+        client: Client,
+        futures: list[Future[Any]],
+        progress: _Progress | None = None,
+    ) -> None:
+        """Absorb the results of ``futures`` in the order they finish; each is let go on the
+        cluster once taken (``futures`` is emptied: the caller must not keep them)."""
+        index = {f.key: i for i, f in enumerate(futures)}
+        pending = as_completed(futures, loop=client.loop)  # type: ignore[no-untyped-call]
+        futures.clear()
+        for fut in pending:
+            result: UnitResult = fut.result()
+            i = index[fut.key]
+            fut.release()
+            del fut
+            # Counters and findings through the spiller, the rest (accounts, profiles) here.
+            part, result.partial = result.partial, PartialResult()
+            self.merged.absorb(result)
+            self.spill.absorb(part)
+            if progress is not None:
+                progress.done(i, result)
+
+    def drop_file(self, plan: Plan, order: int) -> None:
+        """Forget what one file contributed (its slices are read again whole)."""
+        self.merged = without_file(self.merged, plan, order)
+        self.spill.total = self.merged.partial
+
+
+class _Progress:
+    """Progress per finished unit (records and bytes so far), in the order units finish."""
+
+    def __init__(self, plan: Plan, callback: Callable[[ProgressEvent], None]) -> None:
+        self.plan = plan
+        self.callback = callback
+        self.total_bytes = sum(plan.sizes)
+        self.records = self.done_bytes = 0
+        self.t0 = time.time()
+
+    def done(self, i: int, result: UnitResult) -> None:
+        self.records += _records(result)
+        self.done_bytes += self.plan.sizes[i]
+        unit = self.plan.units[i]
+        event = ProgressEvent(
+            self.plan.files[unit.order][0],
+            self.records,
+            self.done_bytes,
+            self.total_bytes,
+            time.time() - self.t0,
+            not isinstance(unit, SliceUnit),
+        )
+        with contextlib.suppress(Exception):
+            self.callback(event)
 
 
 def _outcome(
@@ -217,35 +267,6 @@ def _records(result: UnitResult) -> int:
     return sum(result.records.values()) + sum(a.records_read for a in result.accounts.values())
 
 
-def _follow(
-    client: Client,
-    counts: list[Future[Any]],
-    plan: Plan,
-    callback: Callable[[ProgressEvent], None],
-) -> None:
-    """Progress per finished unit (records and bytes so far): only record counts travel back."""
-    index = {c.key: i for i, c in enumerate(counts)}
-    total_bytes = sum(plan.sizes)
-    records = done_bytes = 0
-    t0 = time.time()
-    for fut in as_completed(counts, loop=client.loop):  # type: ignore[no-untyped-call]
-        i = index[fut.key]
-        records += fut.result()
-        done_bytes += plan.sizes[i]
-        unit = plan.units[i]
-        name = plan.files[unit.order][0]
-        event = ProgressEvent(
-            name,
-            records,
-            done_bytes,
-            total_bytes,
-            time.time() - t0,
-            not isinstance(unit, SliceUnit),
-        )
-        with contextlib.suppress(Exception):
-            callback(event)
-
-
 # --- data frames ----------------------------------------------------------------------------
 def run_dataframe(
     ddf: Any, name: str, options: ScanOptions, client: Client, *, retries: int = RETRIES
@@ -253,6 +274,8 @@ def run_dataframe(
     """One task per partition; partition lengths first, so rows get their global number."""
     config = ScanConfig.from_options(options)
     started = time.time()
+    collector = Collector(options, config)
+    config = collector.config
     parts = ddf.to_delayed()
     cl: Any = client  # distributed's methods are untyped
     lengths = [int(n) for n in cl.gather(cl.compute([delayed(len)(p) for p in parts]))]
@@ -275,11 +298,9 @@ def run_dataframe(
         delayed(_scan_partition, pure=False)(part, unit, config)
         for part, unit in zip(parts, units, strict=True)
     ]
-    futures = cl.compute(tasks, retries=retries)
-    reduced = tree_reduce(client, futures, token=config.token, retries=retries)
-    del futures, tasks
-    merged: UnitResult = reduced.result()
-    return _outcome(plan, merged, config, started, client)
+    collector.gather(client, cl.compute(tasks, retries=retries))
+    del tasks
+    return _outcome(plan, collector.merged, config, started, client)
 
 
 def _leading_batches(

@@ -548,13 +548,7 @@ def _scan_in_worker(batch: Batch) -> PartialResult:
     if _WORKER_SPILL is not None:
         # Findings go straight to disk: the driver receives counters and a file name, not
         # tens of megabytes to unpickle, hold and write again.
-        try:
-            written = SpilledFindings.write_file(result.findings, _WORKER_SPILL)
-        except OSError as exc:
-            raise spill_error(exc, _WORKER_SPILL) from None
-        result.findings = []
-        if written is not None:
-            result.spilled.append(written)
+        write_findings(result, _WORKER_SPILL)
     else:
         result.findings = compact(result.findings)  # labels travel once per batch
     # The allocator keeps freed pages for reuse; a worker lives as long as the scan, so its
@@ -962,6 +956,18 @@ class Spiller:
 
     def _error(self, exc: OSError) -> SpillError:
         return spill_error(exc, self.parent or "the system's temporary directory")
+
+
+def write_findings(result: PartialResult, directory: str) -> None:
+    """``result``'s findings written to a new file in ``directory`` (shared by the workers
+    of one scan): it keeps the file's name and row count instead of the tables."""
+    try:
+        written = SpilledFindings.write_file(result.findings, directory)
+    except OSError as exc:
+        raise spill_error(exc, directory) from None
+    result.findings = []
+    if written is not None:
+        result.spilled.append(written)
 
 
 def spill_error(exc: OSError, where: str) -> SpillError:

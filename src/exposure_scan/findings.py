@@ -192,6 +192,20 @@ class SpilledFindings:
     def owned_by(self, owner: SpillDir) -> SpilledFindings:
         return SpilledFindings(self.path, self.rows, owner)
 
+    def without_source(self, source: str) -> SpilledFindings | None:
+        """These findings less those of ``source``: this file when it holds none of them,
+        else a new file next to it (``None`` when nothing is left). One file's findings are
+        in memory at a time."""
+        if not any(
+            pc.any(pc.equal(t.column("source"), source)).as_py() for t in self.tables(["source"])
+        ):
+            return self
+        kept = [t.filter(pc.not_equal(t.column("source"), source)) for t in self.tables()]
+        written = SpilledFindings.write_file(kept, os.path.dirname(self.path))
+        if written is None or self.owner is None:
+            return written
+        return written.owned_by(self.owner)
+
     @classmethod
     def write(cls, tables: list[pa.Table], directory: SpillDir) -> SpilledFindings | None:
         written = cls.write_file(tables, directory.new_file())

@@ -21,7 +21,7 @@ import hashlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from .engine import (
     RoleBook,
     Sampler,
     scan_source,
+    write_findings,
 )
 from .errors import ConfigurationError, SourceNotFoundError
 from .findings import PartialResult, compact
@@ -65,6 +66,9 @@ class ScanConfig:
     sample: float | int | None
     seed: int
     token: str
+    #: The driver's spill directory (see :func:`spill_target`); ``None``: findings travel back
+    #: in the task's result.
+    spill_path: str | None = None
 
     @classmethod
     def from_options(cls, options: ScanOptions) -> ScanConfig:
@@ -386,6 +390,39 @@ def scan_unit(unit: Unit, config: ScanConfig) -> UnitResult:
     )
 
 
+def spill_marker(directory: str, token: str) -> str:
+    """The file the driver leaves in its spill directory for the scan ``token``."""
+    return os.path.join(directory, f".exposure-scan-{token}")
+
+
+def spill_target(config: ScanConfig) -> str | None:
+    """The driver's spill directory when this machine sees it (its marker is there): a
+    worker on the driver's machine, or on a volume the caller shares with ``spill_dir=``.
+    Elsewhere the findings travel back in the task's result."""
+    path = config.spill_path
+    if path is not None and os.path.exists(spill_marker(path, config.token)):
+        return path
+    return None
+
+
+def _batch_scan(
+    config: ScanConfig, out: UnitResult
+) -> tuple[BatchScanner, Callable[[Batch], None]]:
+    """The task's scanner, and the function that scans a batch into ``out``: each batch's
+    findings are written to the driver's spill directory when the worker sees it, so a
+    task holds one batch's findings at a time, whatever the size of its input."""
+    scanner = scanner_for(config)
+    target = spill_target(config)
+
+    def scan(batch: Batch) -> None:
+        result = scanner.scan(batch)
+        if target is not None:
+            write_findings(result, target)
+        out.partial.absorb(result)
+
+    return scanner, scan
+
+
 def hash_file(unit: HashUnit) -> UnitResult:
     digest = hashlib.sha256()
     size = 0
@@ -398,14 +435,10 @@ def hash_file(unit: HashUnit) -> UnitResult:
 
 def scan_whole(unit: WholeUnit, config: ScanConfig) -> UnitResult:
     """Every source of one input, read and scanned exactly as ``run_scan`` does in-process."""
-    scanner = scanner_for(config)
     out = UnitResult()
     book = RoleBook()
     sampler = Sampler(config.sample, config.seed) if config.sample is not None else None
-
-    def scan(batch: Batch) -> None:
-        out.partial.absorb(scanner.scan(batch))
-
+    scanner, scan = _batch_scan(config, out)
     for seq, source in enumerate(iter_sources([unit.item], config.read)):
         out.accounts[(unit.order, seq)] = source.account
         scan_source(source, book, scan, sampler)
@@ -446,7 +479,6 @@ def scan_slice(
 
     ``batches`` are numbered from ``unit.first_row``, as the local reader numbers them.
     """
-    scanner = scanner_for(config)
     out = UnitResult()
     book = RoleBook()
     book.roles = {(unit.name, col): role for col, role in unit.roles.items()}
@@ -455,10 +487,7 @@ def scan_slice(
         sampler = Sampler(config.sample, config.seed)
         sampler.rates[unit.name] = unit.rate
     part = _Slice(unit, batches)
-
-    def scan(batch: Batch) -> None:
-        out.partial.absorb(scanner.scan(batch))
-
+    scanner, scan = _batch_scan(config, out)
     scan_source(part, book, scan, sampler)
     if part.account.error is not None:
         out.failures[unit.order] = (unit.part, part.account.error.split(": ", 1)[-1])
@@ -536,6 +565,7 @@ def without_file(result: UnitResult, plan: Plan, order: int) -> UnitResult:
     p = result.partial
     kept.partial = PartialResult(
         findings=[t.filter(pc.not_equal(t.column("source"), name)) for t in p.findings],
+        spilled=[s for s in (f.without_source(name) for f in p.spilled) if s is not None],
         cells=Counter({k: v for k, v in p.cells.items() if k[0] != name}),
         skipped=Counter({k: v for k, v in p.skipped.items() if k[0] != name}),
         near_misses=Counter({k: v for k, v in p.near_misses.items() if k[0] != name}),
