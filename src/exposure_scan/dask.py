@@ -35,6 +35,7 @@ from .engine import (
     describe_error,
     detection_scopes,
     source_controls,
+    spill_error,
 )
 from .errors import ConfigurationError
 from .findings import PartialResult
@@ -191,8 +192,11 @@ class Collector:
         self.spill = Spiller(self.merged.partial, options)
         path = self.spill.worker_path()
         if path is not None:
-            with open(spill_marker(path, config.token), "x"):
-                pass
+            try:
+                with open(spill_marker(path, config.token), "x"):
+                    pass
+            except OSError as exc:
+                raise spill_error(exc, path) from None
         self.config = dataclasses.replace(config, spill_path=path)
 
     def gather(
