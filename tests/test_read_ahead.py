@@ -206,6 +206,25 @@ def test_block_reads_hand_over_what_one_whole_read_does(
     assert stream.delivered == len(expected)
 
 
+def test_a_stopped_stream_ends_at_once() -> None:
+    """What exit does to a stream pyarrow may still read: a read waiting on the pacing
+    returns, every later read returns no bytes, and the wait for quiet ends."""
+    import time
+
+    stream = Utf8Stream(io.BytesIO(b"q" * 50_000), "utf-8", ahead=5_000)
+    seen: list[int] = []
+    thread = _reader(stream, seen)
+    thread.join(0.2)
+    assert thread.is_alive() and seen[-1] == 5_000  # waiting on the pacing
+    stream.stop()
+    thread.join(5)
+    assert not thread.is_alive() and seen[-1] == 5_000  # the next read was the end
+    assert stream.read(10) == b""
+    start = time.monotonic()
+    stream.wait_quiet(0.01, start + 5)
+    assert time.monotonic() - start < 1
+
+
 _ABANDON = """
 import sys
 from exposure_scan.sources import ReadOptions, iter_sources

@@ -65,21 +65,35 @@ PARSER_STEP = 0.02
 #: long, then reads one block: a stop the stream was not told about cannot hang the reader.
 READ_STALL = 60.0
 
-#: ``batches()`` generators not run to their end: closed at interpreter exit.
+#: ``batches()`` generators not run to their end, and the streams pyarrow may still read:
+#: both are wound up at interpreter exit (see :func:`_close_unfinished`).
 _UNFINISHED: weakref.WeakSet[Generator[Batch, None, None]] = weakref.WeakSet()
+_STREAMS: weakref.WeakSet[Utf8Stream] = weakref.WeakSet()
+#: At exit: how long no read may have been in progress before the reader is deemed gone,
+#: and the most the wait may take.
+EXIT_QUIET = 0.05
+EXIT_WAIT = 2.0
 
 
 def _close_unfinished() -> None:
-    """Close the CSV parses a caller abandoned half-way, while the interpreter still runs.
+    """Wind up the CSV parses a caller abandoned half-way, while the interpreter still runs.
 
     pyarrow's streaming reader reads ahead from a thread of its own, which calls
-    ``Utf8Stream.read`` and may be waiting there on the pacing. Left to the garbage collector
-    at interpreter exit, that thread wakes during finalization, cannot take the GIL back, and
-    the process aborts (``PyGILState_Release``). Closing the generator first ends the parse
-    the ordinary way: the pacing is released and the reader is let go."""
+    ``Utf8Stream.read``. Left to the garbage collector at interpreter exit, that thread calls
+    into Python during finalization, cannot take the GIL, and the process aborts
+    (``PyGILState_Release``). So, before finalization: every stream ends (reads return no
+    bytes at once, so the reader stops asking), each generator is closed (the parse ends
+    the ordinary way and the reader is let go in this thread), and the reader's thread is
+    given time to leave its last read."""
+    streams = list(_STREAMS)
+    for stream in streams:
+        stream.stop()
     for gen in list(_UNFINISHED):
         with contextlib.suppress(Exception):  # e.g. running in a thread still alive
             gen.close()
+    deadline = time.monotonic() + EXIT_WAIT
+    for stream in streams:
+        stream.wait_quiet(EXIT_QUIET, deadline)
 
 
 atexit.register(_close_unfinished)
@@ -114,6 +128,10 @@ class Utf8Stream:
         self._eof = False
         self.marked = False
         self.closed = False
+        self._stopped = False  # see stop()
+        self._reads = 0  # reads started
+        self._reading = 0  # reads in progress
+        _STREAMS.add(self)
 
     def _utf8_chunk(self, data: bytes) -> None:
         buf = self._tail + data if self._tail else data
@@ -174,7 +192,11 @@ class Utf8Stream:
             return
         with self._turn:
             start = time.monotonic()
-            while self._ahead is not None and self._delivered >= self._consumed + self._ahead:
+            while (
+                self._ahead is not None
+                and not self._stopped
+                and self._delivered >= self._consumed + self._ahead
+            ):
                 left = start + (PARSER_STEP if self._parsing else READ_STALL) - time.monotonic()
                 if left <= 0:
                     if self._parsing:
@@ -185,7 +207,17 @@ class Utf8Stream:
                 self._turn.wait(left)
 
     def read(self, n: int = -1) -> bytes:
-        self._wait_for_turn()
+        with self._turn:
+            self._reads += 1
+            self._reading += 1
+        try:
+            self._wait_for_turn()
+            return b"" if self._stopped else self._read(n)
+        finally:
+            with self._turn:
+                self._reading -= 1
+
+    def _read(self, n: int) -> bytes:
         want = n if n is not None and n >= 0 else 1 << 62
         while len(self._out) < want and not self._eof:
             data = self._raw.read(self._chunk)
@@ -214,6 +246,25 @@ class Utf8Stream:
     def close(self) -> None:
         self.closed = True  # the raw stream belongs to the caller, who closes it
         self.release()
+
+    def stop(self) -> None:
+        """From now on every read returns no bytes at once: the end of the stream (used at
+        interpreter exit only)."""
+        with self._turn:
+            self._stopped = True
+            self._ahead = None
+            self._turn.notify_all()
+
+    def wait_quiet(self, quiet: float, deadline: float) -> None:
+        """Wait until no read has been in progress or started for ``quiet`` seconds, or
+        until ``deadline`` (``time.monotonic``)."""
+        while time.monotonic() < deadline:
+            with self._turn:
+                busy, seen = self._reading, self._reads
+            time.sleep(quiet)
+            with self._turn:
+                if not busy and not self._reading and self._reads == seen:
+                    return
 
 
 def is_utf8(data: bytes | memoryview) -> bool:
