@@ -192,11 +192,7 @@ class Utf8Stream:
             return
         with self._turn:
             start = time.monotonic()
-            while (
-                self._ahead is not None
-                and not self._stopped
-                and self._delivered >= self._consumed + self._ahead
-            ):
+            while self._ahead is not None and self._delivered >= self._consumed + self._ahead:
                 left = start + (PARSER_STEP if self._parsing else READ_STALL) - time.monotonic()
                 if left <= 0:
                     if self._parsing:
