@@ -150,6 +150,46 @@ def test_freetext_skips_a_missing_dataset(tmp_path: Path) -> None:
     assert set(result["tickets"]["runs"]) == {"off"}
 
 
+# --- Dask ---------------------------------------------------------------------------------
+def test_dask_bench_records_times_and_peaks(tmp_path: Path) -> None:
+    """A one-worker cluster on a few hundred rows: the script checks the cluster's counts
+    against the local engine's itself; here, every run is there with its peaks."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask.json"
+    proc = subprocess.run(
+        [
+            *(sys.executable, str(BENCH / "bench_dask.py"), "--rows", "400", "--workers", "1"),
+            *("--repeat", "1", "--out", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    runs = json.loads(out.read_text(encoding="utf-8"))["runs"]
+    assert {(r["input"], r["engine"]) for r in runs} == {
+        (i, e) for i in ("parquet", "csv") for e in ("local", "dask")
+    }
+    for r in runs:
+        assert r["seconds"] > 0 and r["rows_per_s"] > 0
+        if r["engine"] == "dask":
+            assert r["driver_peak_mib"] > 50 and r["worker_peak_mib"] > 50
+    assert "| driver peak MiB |" in proc.stdout
+
+
+def test_peak_memory_reading() -> None:
+    bench = _module("bench_dask")
+    bench.reset_peak()
+    first = bench.peak_mib()
+    assert first is not None and first > 10
+    hold = b"x" * (64 << 20)  # written: 64 MiB resident
+    assert bench.peak_mib() >= first + 60
+    del hold
+    bench.reset_peak()  # the peak falls back to what is resident now
+    assert bench.peak_mib() < first + 60
+
+
 # --- scoring rules -----------------------------------------------------------------------
 TRUTH = {
     (0, "postcode", "POSTAL_ADDRESS"),
