@@ -2,7 +2,8 @@
 
 Run:  python benchmarks/bench_scale.py --rows 10000 100000 1000000 10000000
       python benchmarks/bench_scale.py --gigabytes 5
-Options: --workers W (2), --with-people (also times Report.affected_people), --tmp DIR (where
+Options: --workers W (2), --with-people (also times Report.affected_people), --with-json and
+--with-sarif stream|whole (also write that report and record its time and peak), --tmp DIR (where
 the CSV goes; default the system temp dir), --interval S (RSS polling, 0.5), --rss-limit-gib
 (kill a step past it; half the RAM), --out PATH (benchmarks/results/scale.json).
 
@@ -145,6 +146,7 @@ STEP = r"""
 import json, resource, sys, time
 kind, path, workers, people = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 json_path = sys.argv[5] if len(sys.argv) > 5 else ""
+sarif_path, sarif_mode = (sys.argv[6], sys.argv[7]) if len(sys.argv) > 7 else ("", "")
 
 def status_mib(field):
     with open("/proc/self/status") as f:
@@ -193,6 +195,24 @@ else:
         import os
         out["json_bytes"] = os.path.getsize(json_path)
         os.unlink(json_path)
+    if sarif_path:
+        # The SARIF log: streamed (the CLI's way) or built whole, its own peak as above.
+        import os
+        from exposure_scan.render.sarif import render_sarif, write_sarif
+        out["sarif_rss_before_mib"] = status_mib("VmRSS")
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        t = time.perf_counter()
+        with open(sarif_path, "w", encoding="utf-8") as f:
+            if sarif_mode == "whole":
+                f.write(render_sarif(rep))
+            else:
+                write_sarif(rep, f.write)
+        out["sarif_seconds"] = round(time.perf_counter() - t, 3)
+        out["sarif_hwm_mib"] = status_mib("VmHWM")
+        out["sarif_bytes"] = os.path.getsize(sarif_path)
+        out["sarif_mode"] = sarif_mode
+        os.unlink(sarif_path)
     # The pool's workers are children of multiprocessing's forkserver, which reaps them; its
     # peak reaches RUSAGE_CHILDREN here only once this process has reaped the forkserver.
     try:
@@ -323,6 +343,7 @@ def step(
     interval: float,
     limit_kib: int,
     json_path: Path | None = None,
+    sarif: tuple[Path, str] | None = None,
 ) -> dict[str, Any]:
     """One measurement in a fresh process (its own session, killed as a group on abort).
 
@@ -333,6 +354,8 @@ def step(
     argv = [sys.executable, "-S", "-c", LAUNCHER]
     argv += [sys.executable, "-c", STEP, kind, str(path), str(workers), "1" if people else "0"]
     argv += [str(json_path) if json_path is not None else ""]
+    if sarif is not None:
+        argv += [str(sarif[0]), sarif[1]]
     proc = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -409,6 +432,9 @@ def summarise(size: dict[str, Any], read: dict[str, Any], scan: dict[str, Any]) 
                 k: scan[k]
                 for k in ("json_seconds", "json_bytes", "json_rss_before_mib", "json_hwm_mib")
             }
+        if "sarif_seconds" in scan:
+            keys = ("sarif_mode", "sarif_seconds", "sarif_bytes", "sarif_rss_before_mib")
+            s["sarif"] = {k: scan[k] for k in (*keys, "sarif_hwm_mib")}
     return {**size, "read": part(read), "scan": s}
 
 
@@ -479,6 +505,12 @@ def main() -> None:
         action="store_true",
         help="also write the JSON report (streamed) and record its time and peak RSS",
     )
+    ap.add_argument(
+        "--with-sarif",
+        choices=("stream", "whole"),
+        help="also write the SARIF log, streamed (the CLI's way) or built whole, and record "
+        "its time and peak RSS",
+    )
     ap.add_argument("--tmp", type=Path, default=Path(tempfile.gettempdir()))
     ap.add_argument("--interval", type=float, default=0.5, help="RSS polling period, seconds")
     ap.add_argument(
@@ -525,6 +557,7 @@ def main() -> None:
             "workers": args.workers,
             "with_people": args.with_people,
             "with_json": args.with_json,
+            "with_sarif": args.with_sarif,
             "ner": "off",
             "interval_s": args.interval,
             "block_size_read": 8 << 20,
@@ -546,8 +579,16 @@ def main() -> None:
                 )
                 read = step("read", path, 1, False, args.interval, limit)
                 report = workdir / "report.json" if args.with_json else None
+                sarif = (workdir / "report.sarif", args.with_sarif) if args.with_sarif else None
                 scan = step(
-                    "scan", path, args.workers, args.with_people, args.interval, limit, report
+                    "scan",
+                    path,
+                    args.workers,
+                    args.with_people,
+                    args.interval,
+                    limit,
+                    report,
+                    sarif,
                 )
             finally:
                 path.unlink(missing_ok=True)

@@ -26,7 +26,8 @@ import pytest
 import exposure_scan
 from exposure_scan.cli import main
 from exposure_scan.detectors import CreditCardDetector, EmailDetector
-from exposure_scan.render.sarif import file_line, plain, render_sarif, sarif_log
+from exposure_scan.render import sarif as sarif_module
+from exposure_scan.render.sarif import file_line, plain, render_sarif, sarif_log, write_sarif
 from exposure_scan.sources.base import SourceAccount
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -333,3 +334,41 @@ def test_cli_format_sarif(
 
 def test_render_sarif_is_json_text(report: exposure_scan.Report) -> None:
     assert json.loads(render_sarif(report))["version"] == "2.1.0"
+
+
+def _streamed(report: exposure_scan.Report, root: Path) -> str:
+    pieces: list[str] = []
+    write_sarif(report, pieces.append, root=root)
+    assert len(pieces) > 1 or not report.finding_count()
+    return "".join(pieces)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"key": b"sarif test key", "must_be_absent": ("payment",)},  # fingerprints, errors
+        {"findings_memory": 0},  # every batch spilled: read back from disk
+        {"detectors": [CreditCardDetector()], "key": b"k"},  # no findings in some files
+    ],
+    ids=["in-memory", "spilled", "few"],
+)
+def test_streamed_sarif_is_the_rendered_text(
+    evidence: Path, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sarif_module, "SARIF_CHUNK", 2)  # several chunks of results
+    report = _scan([evidence], batch_rows=2, **options)
+    if options.get("findings_memory") == 0:
+        assert report._partial.spilled
+    text = _streamed(report, evidence.parent)
+    assert text == render_sarif(report, root=evidence.parent)
+    assert len(json.loads(text)["runs"][0]["results"]) == report.finding_count() > 0
+
+
+def test_streamed_sarif_without_findings(tmp_path: Path, validator: Any) -> None:
+    (tmp_path / "clean.csv").write_text("id,note\n1,nothing here\n")
+    report = _scan([tmp_path])
+    assert report.finding_count() == 0
+    text = _streamed(report, tmp_path)
+    assert text == render_sarif(report, root=tmp_path)
+    assert json.loads(text)["runs"][0]["results"] == []
+    assert not list(validator.iter_errors(json.loads(text)))

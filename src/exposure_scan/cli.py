@@ -235,15 +235,24 @@ def _emit(report: Report, args: argparse.Namespace, *, result: BaselineResult | 
     out: str | None = args.output
     rich = args.format == "text" and out is None and sys.stdout.isatty()
     rich = rich and not os.environ.get("NO_COLOR")
+    streamed: Callable[[TextIO], None] | None = None
     if args.format == "json":
-        # Streamed: the findings of a leak of any size are written a batch at a time.
+        streamed = report.write_json
+    elif args.format == "sarif" and result is None:
+        from .render.sarif import write_sarif
+
+        def streamed(handle: TextIO) -> None:
+            write_sarif(report, handle.write)
+
+    if streamed is not None:
+        # Streamed: the findings of a leak of any size are written a chunk at a time.
         if out is None or out == "-":
-            report.write_json(sys.stdout)
+            streamed(sys.stdout)
             sys.stdout.write("\n")
             sys.stdout.flush()
         else:
             with open(out, "w", encoding="utf-8") as handle:
-                report.write_json(handle)
+                streamed(handle)
                 handle.write("\n")
     else:
         if result is not None and args.format == "sarif":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -25,7 +25,15 @@ if TYPE_CHECKING:
     from ..report import Report
     from ..sources.base import SourceAccount
 
-__all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "file_line", "plain", "render_sarif", "sarif_log"]
+__all__ = [
+    "SARIF_SCHEMA",
+    "SARIF_VERSION",
+    "file_line",
+    "plain",
+    "render_sarif",
+    "sarif_log",
+    "write_sarif",
+]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -154,39 +162,29 @@ def _utc(ts: Any) -> str | None:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def sarif_log(
-    report: Report,
-    *,
-    root: str | os.PathLike[str] | None = None,
-    status: Sequence[str] | None = None,
-) -> dict[str, Any]:
-    """The SARIF log as a dict.
+class _Results:
+    """What turns a findings row into a SARIF result: the rules' index, the policy, the
+    source accounts and ``%SRCROOT%``."""
 
-    ``root`` (default: the working directory) is ``%SRCROOT%``: files inside it get relative
-    URIs, as code scanning needs. ``status`` (one per findings row, from a baseline's
-    ``BaselineResult.status``) sets ``baselineState`` and marks known findings suppressed.
-    """
-    base = Path(os.path.abspath(root if root is not None else os.getcwd()))
-    table = report.findings_table()
-    if status is not None and len(status) != table.num_rows:
-        raise ValueError("status needs one value per finding")
-    policy: set[str] = set()
-    for name in report.must_be_absent:
-        policy.update(report.verdict(name).entities)
-    entities = sorted(set(report.detectors.values()) | set(table.column("entity").to_pylist()))
-    rules = [_rule(e, report, frozenset(policy)) for e in entities]
-    index = {e: i for i, e in enumerate(entities)}
-    accounts = {a.source: a for a in report.sources}
-    stable = bool(report.meta.get("key_supplied"))
-    results: list[dict[str, Any]] = []
-    for i, f in enumerate(table.to_pylist()):
-        account = accounts.get(f["source"])
-        loc, mapped = _location(account, f["source"], f["row"], f["column"], base)
+    def __init__(self, report: Report, entities: set[str], root: Path) -> None:
+        self.root = root
+        self.policy: set[str] = set()
+        for name in report.must_be_absent:
+            self.policy.update(report.verdict(name).entities)
+        self.entities = sorted(set(report.detectors.values()) | entities)
+        self.rules = [_rule(e, report, frozenset(self.policy)) for e in self.entities]
+        self.index = {e: i for i, e in enumerate(self.entities)}
+        self.accounts = {a.source: a for a in report.sources}
+        self.stable = bool(report.meta.get("key_supplied"))
+
+    def result(self, f: dict[str, Any], status: str | None) -> dict[str, Any]:
+        account = self.accounts.get(f["source"])
+        loc, mapped = _location(account, f["source"], f["row"], f["column"], self.root)
         where = plain(f"row {f['row']}, column {f['column']!r}")
         result: dict[str, Any] = {
             "ruleId": f["entity"],
-            "ruleIndex": index[f["entity"]],
-            "level": "error" if f["entity"] in policy else "warning",
+            "ruleIndex": self.index[f["entity"]],
+            "level": "error" if f["entity"] in self.policy else "warning",
             "message": {"text": f"{f['entity']} in {where}: {plain(f['masked'])}"},
             "locations": [loc],
             "properties": {
@@ -201,7 +199,7 @@ def sarif_log(
                 "detector": f["detector"],
             },
         }
-        if stable:  # a hash under a random key would change every run and churn alerts
+        if self.stable:  # a hash under a random key would change every run and churn alerts
             uri = loc["physicalLocation"]["artifactLocation"]["uri"]
             qualified = loc["logicalLocations"][0]["fullyQualifiedName"]
             ident = "\x1f".join((uri, qualified, f["entity"], f["value_hash"]))
@@ -209,7 +207,7 @@ def sarif_log(
                 "exposureScanValue/v1": keyed_hash(ident, b"exposure_scan sarif fingerprint")
             }
         if status is not None:
-            state, suppression = _BASELINE.get(status[i], ("new", None))
+            state, suppression = _BASELINE.get(status, ("new", None))
             result["baselineState"] = state
             if suppression is not None:
                 result["suppressions"] = [
@@ -219,7 +217,14 @@ def sarif_log(
                         "justification": "in the exposure_scan baseline",
                     }
                 ]
-        results.append(result)
+        return result
+
+
+def _root(root: str | os.PathLike[str] | None) -> Path:
+    return Path(os.path.abspath(root if root is not None else os.getcwd()))
+
+
+def _log(report: Report, made: _Results, results: list[Any]) -> dict[str, Any]:
     invocation: dict[str, Any] = {
         "executionSuccessful": not any(a.error for a in report.sources),
         "toolExecutionNotifications": _notifications(report),
@@ -232,11 +237,11 @@ def sarif_log(
             "driver": {
                 "name": "exposure_scan",
                 "version": str(report.meta.get("version", "")),
-                "rules": rules,
+                "rules": made.rules,
             }
         },
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {SRCROOT: {"uri": made.root.as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": results,
         "properties": {
@@ -246,6 +251,68 @@ def sarif_log(
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def sarif_log(
+    report: Report,
+    *,
+    root: str | os.PathLike[str] | None = None,
+    status: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The SARIF log as a dict.
+
+    ``root`` (default: the working directory) is ``%SRCROOT%``: files inside it get relative
+    URIs, as code scanning needs. ``status`` (one per findings row, from a baseline's
+    ``BaselineResult.status``) sets ``baselineState`` and marks known findings suppressed.
+    """
+    table = report.findings_table()
+    if status is not None and len(status) != table.num_rows:
+        raise ValueError("status needs one value per finding")
+    made = _Results(report, set(table.column("entity").to_pylist()), _root(root))
+    results = [
+        made.result(f, status[i] if status is not None else None)
+        for i, f in enumerate(table.to_pylist())
+    ]
+    return _log(report, made, results)
+
+
+#: Findings turned into SARIF results at a time by :func:`write_sarif`.
+SARIF_CHUNK = 1 << 14
+
+
+def write_sarif(
+    report: Report,
+    write: Callable[[str], Any],
+    *,
+    root: str | os.PathLike[str] | None = None,
+) -> None:
+    """:func:`render_sarif`'s text, passed to ``write`` piece by piece: the results are
+    made a chunk of findings at a time, in canonical order, so a leak whose findings do not
+    fit in memory (spilled during the scan) is written in memory bounded by one chunk."""
+    made = _Results(report, set(report.counts()), _root(root))
+    marker = f"exposure-scan-results-{os.urandom(8).hex()}"
+    text = json.dumps(_log(report, made, [marker]), indent=2, ensure_ascii=False)
+    at = text.index(f'"{marker}"')
+    line = text.rindex("\n", 0, at)
+    indent = "\n" + " " * (at - line - 1)
+    head, tail = text[:line], text[at + len(marker) + 2 :]
+    if not report.finding_count():
+        write(head.rstrip() + "]" + tail.split("]", 1)[1])
+        return
+    write(head)
+    first = True
+    for table in report.findings_batches(canonical=True):
+        for i in range(0, table.num_rows, SARIF_CHUNK):
+            rows = table.slice(i, SARIF_CHUNK).to_pylist()
+            items = [json.dumps(made.result(f, None), indent=2, ensure_ascii=False) for f in rows]
+            piece = (
+                ("," if not first else "")
+                + indent
+                + ("," + indent).join(item.replace("\n", indent) for item in items)
+            )
+            first = False
+            write(piece)
+    write(tail)
 
 
 def render_sarif(
