@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -554,3 +555,29 @@ def test_compact_leaves_tables_of_different_shapes_alone() -> None:
     with_values = plain.append_column(VALUE_FIELD, pa.array(["v"], pa.string()))
     assert compact([plain, with_values]) == [plain, with_values]
     assert compact([plain.slice(0, 0)]) == []
+
+
+def _fails() -> UnitResult:
+    raise RuntimeError("a task that fails for good")
+
+
+def _slow() -> UnitResult:
+    import time
+
+    time.sleep(3)  # short: a cancelled task still sleeps out its worker thread
+    return UnitResult()
+
+
+def test_a_failed_task_cancels_the_rest(client: Client, leak: Path) -> None:
+    """The error reaches the caller, and no task is left running on the cluster."""
+    config = ScanConfig.from_options(ScanOptions(**BASE))
+    collector = Collector(ScanOptions(**BASE), config)
+    slow = [client.submit(_slow, pure=False) for _ in range(3)]
+    kept = list(slow)  # the test's own references: they do not stop a cancel
+    futures = [client.submit(_fails, pure=False), *slow]
+    with pytest.raises(RuntimeError, match="fails for good"):
+        collector.gather(client, futures)
+    deadline = time.monotonic() + 2  # well before a slow task could finish
+    while time.monotonic() < deadline and any(f.status != "cancelled" for f in kept):
+        time.sleep(0.05)
+    assert [f.status for f in kept] == ["cancelled"] * 3

@@ -206,21 +206,31 @@ class Collector:
         progress: _Progress | None = None,
     ) -> None:
         """Absorb the results of ``futures`` in the order they finish; each is let go on the
-        cluster once taken (``futures`` is emptied: the caller must not keep them)."""
+        cluster once taken (``futures`` is emptied: the caller must not keep them). If a task
+        fails for good (or the caller interrupts), the tasks not taken yet are cancelled: an
+        error leaves no work running on the cluster, even while its traceback is kept."""
         index = {f.key: i for i, f in enumerate(futures)}
+        waiting = {f.key: f for f in futures}
         pending = as_completed(futures, loop=client.loop)  # type: ignore[no-untyped-call]
         futures.clear()
-        for fut in pending:
-            result: UnitResult = fut.result()
-            i = index[fut.key]
-            fut.release()
-            del fut
-            # Counters and findings through the spiller, the rest (accounts, profiles) here.
-            part, result.partial = result.partial, PartialResult()
-            self.merged.absorb(result)
-            self.spill.absorb(part)
-            if progress is not None:
-                progress.done(i, result)
+        try:
+            for fut in pending:
+                result: UnitResult = fut.result()
+                i = index[fut.key]
+                del waiting[fut.key]
+                fut.release()
+                del fut
+                # Counters and findings through the spiller, the rest (accounts, profiles) here.
+                part, result.partial = result.partial, PartialResult()
+                self.merged.absorb(result)
+                self.spill.absorb(part)
+                if progress is not None:
+                    progress.done(i, result)
+        except BaseException:
+            pending.clear()  # type: ignore[no-untyped-call]
+            client.cancel(list(waiting.values()))  # type: ignore[no-untyped-call]
+            waiting.clear()
+            raise
 
     def drop_file(self, plan: Plan, order: int) -> None:
         """Forget what one file contributed (its slices are read again whole)."""
