@@ -220,8 +220,9 @@ def test_a_stopped_stream_ends_at_once() -> None:
     thread.join(5)
     assert not thread.is_alive() and seen[-1] == 5_000  # the next read was the end
     assert stream.read(10) == b""
+    assert stream.activity()[0] == 0
     start = time.monotonic()
-    stream.wait_quiet(0.01, start + 5)
+    delimited._wait_quiet([stream], 0.01, start + 5)
     assert time.monotonic() - start < 1
 
 

@@ -91,9 +91,18 @@ def _close_unfinished() -> None:
     for gen in list(_UNFINISHED):
         with contextlib.suppress(Exception):  # e.g. running in a thread still alive
             gen.close()
-    deadline = time.monotonic() + EXIT_WAIT
-    for stream in streams:
-        stream.wait_quiet(EXIT_QUIET, deadline)
+    _wait_quiet(streams, EXIT_QUIET, time.monotonic() + EXIT_WAIT)
+
+
+def _wait_quiet(streams: list[Utf8Stream], quiet: float, deadline: float) -> None:
+    """Wait until no read of any of ``streams`` has been in progress or started for
+    ``quiet`` seconds (one wait for all of them), or until ``deadline``."""
+    while streams and time.monotonic() < deadline:
+        before = [s.activity() for s in streams]
+        time.sleep(quiet)
+        after = [s.activity() for s in streams]
+        if after == before and not any(busy for busy, _ in after):
+            return
 
 
 atexit.register(_close_unfinished)
@@ -251,16 +260,10 @@ class Utf8Stream:
             self._ahead = None
             self._turn.notify_all()
 
-    def wait_quiet(self, quiet: float, deadline: float) -> None:
-        """Wait until no read has been in progress or started for ``quiet`` seconds, or
-        until ``deadline`` (``time.monotonic``)."""
-        while time.monotonic() < deadline:
-            with self._turn:
-                busy, seen = self._reading, self._reads
-            time.sleep(quiet)
-            with self._turn:
-                if not busy and not self._reading and self._reads == seen:
-                    return
+    def activity(self) -> tuple[int, int]:
+        """(reads in progress, reads started so far)."""
+        with self._turn:
+            return self._reading, self._reads
 
 
 def is_utf8(data: bytes | memoryview) -> bool:
