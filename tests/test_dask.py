@@ -372,6 +372,19 @@ def test_scan_dataframe_equals_local_scan_of_the_rows(
     assert dist.counts() == {"CREDIT_CARD": 600, "EMAIL_ADDRESS": 2000}
 
 
+def test_scan_dataframe_reports_progress_per_partition(
+    client: Client, frame_file: tuple[Any, Path]
+) -> None:
+    df, _path = frame_file
+    ddf = dd.from_pandas(df, npartitions=5)
+    events: list[ProgressEvent] = []
+    report = scan_dataframe(ddf, name="frame", client=client, progress=events.append, **BASE)
+    assert len(events) == 5
+    assert [e.records for e in events] == sorted(e.records for e in events)  # running totals
+    assert events[-1].records == report.coverage().records_read == 3000
+    assert {(e.source, e.bytes_total) for e in events} == {("frame", 0)}
+
+
 def test_scan_dataframe_scans_a_named_index(client: Client) -> None:
     pdf = pd.DataFrame(
         {"amount": [1, 2, 3, 4]},

@@ -239,7 +239,8 @@ class Collector:
 
 
 class _Progress:
-    """Progress per finished unit (records and bytes so far), in the order units finish."""
+    """Progress per finished unit (records and bytes so far), in the order units finish. A
+    data frame's partitions have no bytes: ``bytes_total`` is 0 (unknown)."""
 
     def __init__(self, plan: Plan, callback: Callable[[ProgressEvent], None]) -> None:
         self.plan = plan
@@ -312,7 +313,8 @@ def run_dataframe(
         delayed(_scan_partition, pure=False)(part, unit, config)
         for part, unit in zip(parts, units, strict=True)
     ]
-    collector.gather(client, cl.compute(tasks, retries=retries))
+    progress = _Progress(plan, options.progress) if options.progress else None
+    collector.gather(client, cl.compute(tasks, retries=retries), progress)
     del tasks
     return _outcome(plan, collector.merged, config, started, client)
 
