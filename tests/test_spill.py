@@ -15,6 +15,7 @@ import exposure_scan
 from exposure_scan.errors import ConfigurationError, SpillError
 from exposure_scan.findings import (
     FINDINGS_SCHEMA,
+    OWNER_FILE,
     PartialResult,
     SpillDir,
     distinct_per_entity,
@@ -82,8 +83,9 @@ def test_spill_files_live_in_a_private_directory_removed_with_the_report(
     (directory,) = list(tmp_path.iterdir())
     assert directory.name.startswith("exposure-scan-findings-")
     assert oct(directory.stat().st_mode & 0o777) == oct(0o700)
-    files = sorted(directory.iterdir())
+    files = sorted(f for f in directory.iterdir() if f.name != OWNER_FILE)
     assert len(files) == len(report._partial.spilled)
+    assert (directory / OWNER_FILE).stat().st_mode & 0o777 == 0o600
     blob = b"".join(f.read_bytes() for f in files)
     import pyarrow.ipc as ipc
 
@@ -336,3 +338,83 @@ def test_a_spill_file_less_one_source(tmp_path: Path) -> None:
     assert spilled.without_source("absent") is spilled
     only_y = SpilledFindings.write([mixed.filter(pc.equal(mixed.column("source"), "y"))], directory)
     assert only_y is not None and only_y.without_source("y") is None
+
+
+_OWNER = """
+import os, sys
+from exposure_scan.findings import SpillDir
+d = SpillDir(sys.argv[1])
+open(os.path.join(d.path, "findings-x.arrow"), "wb").write(b"evidence")
+print(d.path, flush=True)
+if sys.argv[2] == "killed":
+    os._exit(0)  # no clean-up, as after SIGKILL or the OOM killer
+sys.stdin.read()  # alive until the test closes stdin
+"""
+
+
+def test_a_dead_scans_spill_dir_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A scan killed outright leaves its spill directory; the next scan that spills beside
+    it removes it. A live scan's directory, one from another host and one without an owner
+    file are left alone."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from exposure_scan.findings import OWNER_FILE, SPILL_PREFIX, sweep_dead_spills
+
+    script = tmp_path / "owner.py"
+    script.write_text(_OWNER)
+    parent = tmp_path / "spill"
+    parent.mkdir()
+    run = [sys.executable, str(script), str(parent)]
+    dead = Path(subprocess.run([*run, "killed"], capture_output=True, text=True).stdout.strip())
+    assert dead.is_dir() and (dead / "findings-x.arrow").exists()
+    live = subprocess.Popen(
+        [*run, "alive"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert live.stdout is not None
+    alive = Path(live.stdout.readline().strip())
+    foreign = parent / f"{SPILL_PREFIX}elsewhere"
+    foreign.mkdir()
+    (foreign / OWNER_FILE).write_text(f"not-{socket.gethostname()}\n{dead_pid()}\n")
+    legacy = parent / f"{SPILL_PREFIX}legacy"
+    legacy.mkdir()
+    try:
+        mine = SpillDir(str(parent))  # sweeps its parent
+        assert not dead.exists()
+        assert alive.is_dir() and foreign.is_dir() and legacy.is_dir()
+        assert Path(mine.path).is_dir() and sweep_dead_spills(str(parent)) == []
+        mine.remove()
+    finally:
+        live.communicate("", timeout=30)  # the live scan ends normally: its own clean-up
+    assert not alive.exists()
+    assert set(os.listdir(parent)) == {foreign.name, legacy.name}
+
+
+def test_a_locked_owner_file_keeps_its_directory(tmp_path: Path) -> None:
+    """The owner's process id is gone, but its lock is held (a reused id, or a process in
+    another PID namespace): the directory stays until the lock is free."""
+    import fcntl
+    import socket
+
+    from exposure_scan.findings import OWNER_FILE, SPILL_PREFIX, sweep_dead_spills
+
+    held = tmp_path / f"{SPILL_PREFIX}held"
+    held.mkdir()
+    owner = held / OWNER_FILE
+    owner.write_text(f"{socket.gethostname()}\n{dead_pid()}\n")
+    with open(owner, "rb") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        assert sweep_dead_spills(str(tmp_path)) == [] and held.is_dir()
+    assert sweep_dead_spills(str(tmp_path)) == [str(held)] and not held.exists()
+
+
+def dead_pid() -> int:
+    """A process id no process has (one that just ended)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid

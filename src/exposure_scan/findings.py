@@ -8,6 +8,7 @@ canonical only when the findings are read (sorted by source, row, column, start,
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -142,24 +143,107 @@ def _hex_hashes(table: pa.Table) -> pa.Table:
     return table.set_column(i, table.schema.field(i).with_type(pa.string()), text)
 
 
+#: Spill directories are named with this prefix; each holds an owner file (see SpillDir).
+SPILL_PREFIX = "exposure-scan-findings-"
+OWNER_FILE = ".owner"
+
+
 class SpillDir:
     """A private temporary directory for findings that do not fit the memory budget.
 
     Created with mode 0700 (``tempfile.mkdtemp``) and removed when the last result or report
     referring to it is gone, or at interpreter exit: spilled findings hold masked values and
     keyed hashes only, unless the scan was asked to reveal raw values.
+
+    A scan killed outright (out of memory, ``SIGKILL``) cannot remove its directory, and a
+    large leak's spill takes gigabytes: creating a directory removes those of dead scans
+    beside it (:func:`sweep_dead_spills`). Each directory's owner file names its host and
+    process and stays locked (``flock``) while the owner lives.
     """
 
     def __init__(self, parent: str | None = None) -> None:
-        self.path = tempfile.mkdtemp(prefix="exposure-scan-findings-", dir=parent)
+        self.path = tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=parent)
         self._names = itertools.count()
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+        lock = _hold_owner_file(self.path)
+        self._cleanup = weakref.finalize(self, _remove_spill, self.path, lock)
+        sweep_dead_spills(os.path.dirname(self.path), keep=self.path)
 
     def new_file(self) -> str:
         return f"{self.path}/findings-{next(self._names):06d}.arrow"
 
     def remove(self) -> None:
         self._cleanup()
+
+
+def _hold_owner_file(path: str) -> int | None:
+    """Write the owner file (host, process) and hold a lock on it; ``None`` where ``flock``
+    does not exist (the directory is then never taken for a dead scan's)."""
+    try:
+        import fcntl
+        import socket
+    except ImportError:  # not POSIX
+        return None
+    fd = os.open(os.path.join(path, OWNER_FILE), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, f"{socket.gethostname()}\n{os.getpid()}\n".encode())
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _remove_spill(path: str, lock: int | None) -> None:
+    if lock is not None:
+        with contextlib.suppress(OSError):
+            os.close(lock)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def sweep_dead_spills(parent: str, keep: str | None = None) -> list[str]:
+    """Remove the spill directories in ``parent`` left by scans that died, and return them.
+
+    A directory is removed only when all of these hold: its owner file names this host, the
+    process it names is gone, and the file's lock can be taken (no process holds it, which
+    also covers a reused process id or another PID namespace). A directory without an owner
+    file, from another host, or whose lock cannot be tried is left alone.
+    """
+    try:
+        import fcntl
+        import socket
+    except ImportError:
+        return []
+    removed: list[str] = []
+    host = socket.gethostname()
+    try:
+        names = [n for n in os.listdir(parent) if n.startswith(SPILL_PREFIX)]
+    except OSError:
+        return removed
+    for name in names:
+        path = os.path.join(parent, name)
+        if keep is not None and os.path.abspath(path) == os.path.abspath(keep):
+            continue
+        try:
+            with open(os.path.join(path, OWNER_FILE), "rb") as f:
+                owner_host, pid_text = f.read().decode().split("\n")[:2]
+                if owner_host != host or _alive(int(pid_text)):
+                    continue
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (OSError, ValueError):  # no owner file, not ours, locked, unreadable
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process
+        return True
+    return True
 
 
 @dataclass(frozen=True, eq=False)
