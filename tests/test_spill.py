@@ -393,8 +393,8 @@ def test_a_dead_scans_spill_dir_is_removed_by_the_next(tmp_path: Path) -> None:
 
 
 def test_a_locked_owner_file_keeps_its_directory(tmp_path: Path) -> None:
-    """The owner's process id is gone, but its lock is held (a reused id, or a process in
-    another PID namespace): the directory stays until the lock is free."""
+    """The owner's process id is gone here, but its lock is held (a live owner in another
+    PID namespace): the directory stays until the lock is free."""
     import fcntl
     import socket
 

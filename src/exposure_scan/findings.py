@@ -204,9 +204,9 @@ def sweep_dead_spills(parent: str, keep: str | None = None) -> list[str]:
     """Remove the spill directories in ``parent`` left by scans that died, and return them.
 
     A directory is removed only when all of these hold: its owner file names this host, the
-    process it names is gone, and the file's lock can be taken (no process holds it, which
-    also covers a reused process id or another PID namespace). A directory without an owner
-    file, from another host, or whose lock cannot be tried is left alone.
+    process it names is gone (a reused process id keeps it: it looks alive), and the file's
+    lock can be taken (a live owner in another PID namespace still holds it). A directory
+    without an owner file, from another host, or whose lock cannot be tried is left alone.
     """
     try:
         import fcntl

@@ -297,7 +297,7 @@ def write_sarif(
     indent = "\n" + " " * (at - line - 1)
     head, tail = text[:line], text[at + len(marker) + 2 :]
     if not report.finding_count():
-        write(head.rstrip() + "]" + tail.split("]", 1)[1])
+        write(head + "]" + tail.split("]", 1)[1])  # "results": []
         return
     write(head)
     first = True
